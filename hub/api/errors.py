@@ -1,0 +1,30 @@
+"""Every error is JSON (API.md §1), whatever raised it."""
+
+import math
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class BadRequest(exceptions.APIException):
+    """A request-level problem: ``400 {"detail": "..."}``."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Bad request."
+    default_code = "bad_request"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.Throttled):
+        wait = getattr(exc, "wait", None)
+        if wait is not None:
+            response["Retry-After"] = str(math.ceil(wait))
+    return response

@@ -1,0 +1,27 @@
+"""Log in by email, case-insensitively (username = email, API.md §2)."""
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+
+
+class EmailBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        email = username or kwargs.get("email")
+        if not isinstance(email, str) or not email or not isinstance(password, str):
+            return None
+        user = User.objects.filter(username__iexact=email.strip()).order_by("id").first()
+        if user is None:
+            User().set_password(password)  # same work either way: no timing oracle
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,181 @@
+"""Fasthub's data model (API.md §2).
+
+Besides the contract's fields, two kinds of stored values keep every read constant-cost:
+
+* a fast's calendar summary (``first_day``, ``last_day``, ``day_count``; ``year`` is derived from
+  ``first_day``), recomputed by ``hub.services.calendar`` whenever one of its days changes;
+* ``Fast.participant_count``, changed in the same transaction as the membership row by
+  ``hub.services.memberships`` (and by account deletion);
+* ``cache_version`` on churches and profiles, bumped in the transaction that changes what their
+  cached responses show, so cached entries are never served stale (``hub.caching``).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from hub.validators import validate_timezone
+
+
+class StoredValuesModel(models.Model):
+    """A model with columns only set-based statements may change (counters, summaries, versions).
+
+    Saving a loaded instance never writes them back, so a stale copy cannot undo a concurrent
+    join, day change or version bump.
+    """
+
+    stored_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.stored_fields
+            ]
+        super().save(*args, **kwargs)
+
+
+class Church(StoredValuesModel):
+    stored_fields = ("cache_version",)
+
+    name = models.CharField(max_length=128, unique=True)
+    cache_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
+
+    class Meta:
+        verbose_name_plural = "churches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fast(StoredValuesModel):
+    stored_fields = ("year", "first_day", "last_day", "day_count", "participant_count")
+
+    name = models.CharField(max_length=128)
+    church = models.ForeignKey(Church, on_delete=models.CASCADE, related_name="fasts")
+    description = models.TextField(null=True, blank=True)
+    culmination_feast = models.CharField(max_length=128, null=True, blank=True)
+    culmination_feast_date = models.DateField(null=True, blank=True)
+    year = models.IntegerField(null=True, blank=True, editable=False)
+    image = models.ImageField(upload_to="fast_images/", null=True, blank=True)
+    image_thumbnail = models.ImageField(
+        upload_to="fast_images/thumbnails/", null=True, blank=True, editable=False
+    )
+    url = models.URLField(max_length=2048, null=True, blank=True)
+
+    # Calendar summary of the fast's days, kept exact by hub.services.calendar.
+    first_day = models.DateField(null=True, blank=True, editable=False)
+    last_day = models.DateField(null=True, blank=True, editable=False)
+    day_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # Number of profiles that joined, kept exact by hub.services.memberships.
+    participant_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "church", "year"], name="hub_fast_name_church_year_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["culmination_feast_date", "church"], name="hub_fast_feast_date_church_uniq"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["church", "first_day"], name="hub_fast_church_first_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})" if self.year else self.name
+
+
+class Day(models.Model):
+    date = models.DateField()
+    fast = models.ForeignKey(
+        Fast, on_delete=models.CASCADE, null=True, blank=True, related_name="days"
+    )
+    church = models.ForeignKey(Church, on_delete=models.CASCADE, related_name="days")
+
+    class Meta:
+        constraints = [
+            # One day per date and fast; this unique index is also the (fast, date) index.
+            models.UniqueConstraint(fields=["fast", "date"], name="hub_day_fast_date_uniq"),
+        ]
+        indexes = [
+            models.Index(fields=["date"], name="hub_day_date_idx"),
+            models.Index(fields=["church", "date"], name="hub_day_church_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.date.isoformat()
+
+
+class Profile(StoredValuesModel):
+    """Created for every user by a database trigger on ``auth_user`` (migration 0002).
+
+    Every column therefore has a database default; never create a profile by hand.
+    """
+
+    stored_fields = ("cache_version",)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    name = models.CharField(max_length=64, null=True, blank=True)
+    church = models.ForeignKey(
+        Church, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles"
+    )
+    fasts: "models.ManyToManyField[Fast, Membership]" = models.ManyToManyField(
+        Fast, through="Membership", related_name="profiles", blank=True
+    )
+    location = models.CharField(max_length=100, null=True, blank=True)
+    profile_image = models.ImageField(upload_to="profile_images/", null=True, blank=True)
+    profile_image_thumbnail = models.ImageField(
+        upload_to="profile_images/thumbnails/", null=True, blank=True, editable=False
+    )
+    timezone = models.CharField(
+        max_length=64, default="UTC", db_default="UTC", validators=[validate_timezone]
+    )
+    receive_upcoming_fast_reminders = models.BooleanField(default=False, db_default=False)
+    receive_upcoming_fast_push_notifications = models.BooleanField(default=True, db_default=True)
+    receive_ongoing_fast_push_notifications = models.BooleanField(default=True, db_default=True)
+    receive_daily_fast_push_notifications = models.BooleanField(default=False, db_default=False)
+    include_weekly_fasts_in_notifications = models.BooleanField(default=False, db_default=False)
+    receive_promotional_emails = models.BooleanField(default=True, db_default=True)
+    cache_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
+
+    def __str__(self) -> str:
+        return self.name or f"profile {self.pk}"
+
+
+class Membership(models.Model):
+    """A profile that joined a fast (table ``hub_profile_fasts``).
+
+    ``member_since`` copies the member's ``User.date_joined`` so that participants, ordered by
+    account creation, are an index range scan on (fast, member_since, profile).
+    """
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="memberships")
+    fast = models.ForeignKey(Fast, on_delete=models.CASCADE, related_name="memberships")
+    member_since = models.DateTimeField()
+
+    class Meta:
+        db_table = "hub_profile_fasts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "fast"], name="hub_profile_fasts_profile_fast_uniq"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["fast", "member_since", "profile"], name="hub_profile_fasts_order_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"profile {self.profile_id} in fast {self.fast_id}"

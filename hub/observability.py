@@ -1,0 +1,103 @@
+"""Request ids, and the cost of every request made visible.
+
+``RequestCostMiddleware`` counts the SQL statements a request runs (through Django's
+``connection.execute_wrapper``, about a microsecond per statement) and
+
+* with ``SERVER_TIMING`` on (default in development), answers
+  ``Server-Timing: db;dur=<ms>;desc="<n> queries"`` so a client developer sees each call's cost;
+* with ``QUERY_BUDGET_WARNINGS`` on, logs one structured warning when a request exceeds its
+  endpoint's budget (``hub.api.budgets``), naming the most repeated statement shape.
+
+Every request gets an id (the caller's ``X-Request-ID`` when it is sane, else a new one), echoed
+in the response and attached to every log record of that request.
+"""
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+from hub.api.budgets import QUERY_BUDGETS
+
+logger = logging.getLogger("hub.cost")
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+class _QueryMeter:
+    __slots__ = ("count", "seconds", "statements")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self.statements: list[str] = []
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+            self.statements.append(sql)
+
+
+class RequestCostMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        meter = _QueryMeter()
+        try:
+            with connection.execute_wrapper(meter):
+                response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        if settings.SERVER_TIMING:
+            response["Server-Timing"] = (
+                f'db;dur={meter.seconds * 1000:.2f};desc="{meter.count} queries"'
+            )
+        if settings.QUERY_BUDGET_WARNINGS:
+            self._warn_over_budget(request, meter, request_id)
+        return response
+
+    @staticmethod
+    def _warn_over_budget(request: HttpRequest, meter: _QueryMeter, request_id: str) -> None:
+        match = request.resolver_match
+        endpoint = match.url_name if match else None
+        budget = QUERY_BUDGETS.get(endpoint or "")
+        if budget is None or meter.count <= budget:
+            return
+        shape, times = Counter(meter.statements).most_common(1)[0]
+        logger.warning(
+            "query budget exceeded",
+            extra={
+                "endpoint": endpoint,
+                "method": request.method,
+                "queries": meter.count,
+                "budget": budget,
+                "repeated_sql": shape[:500],
+                "repeated_times": times,
+                "request_id": request_id,
+            },
+        )

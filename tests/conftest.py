@@ -1,0 +1,42 @@
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def bearer_for(user: User) -> str:
+    """A real access token for ``user``, signed exactly as /api/token/ signs it."""
+    return f"Bearer {RefreshToken.for_user(user).access_token}"
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], APIClient]:
+    """An API client authenticated as the given user with a real JWT."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=bearer_for(user))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def json_of() -> Callable[[Any], Any]:
+    return lambda response: response.json()
