@@ -149,7 +149,6 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hub.api.errors.exception_handler",
-    "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_RATES": {
         "login_ip": env_str("THROTTLE_LOGIN_IP", "30/min"),
         "login_account": env_str("THROTTLE_LOGIN_ACCOUNT", "10/min"),

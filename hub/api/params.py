@@ -1,0 +1,95 @@
+"""Reading query parameters: each malformed value is a 400 with a clear message (API.md §1)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from rest_framework.request import Request
+
+from hub.api.errors import BadRequest
+from hub.models import Church, Profile
+from hub.validators import timezone_or_none
+
+UTC = ZoneInfo("UTC")
+
+
+def caller_profile(request: Request) -> Profile | None:
+    """The authenticated caller's profile (loaded with authentication: no query), else None."""
+    user = request.user
+    if user is None or not user.is_authenticated:
+        return None
+    return user.profile
+
+
+def request_zone(request: Request) -> ZoneInfo:
+    """``tz`` parameter, else the caller's profile time zone, else UTC."""
+    name = request.query_params.get("tz")
+    if name is not None:
+        zone = timezone_or_none(name)
+        if zone is None:
+            raise BadRequest(
+                f"Unknown time zone '{name[:64]}'. Use an IANA name such as Europe/Paris."
+            )
+        return zone
+    profile = caller_profile(request)
+    if profile is not None:
+        return timezone_or_none(profile.timezone) or UTC
+    return UTC
+
+
+def request_today(request: Request) -> dt.date:
+    """T: the calendar date now in the request's time zone."""
+    return timezone.now().astimezone(request_zone(request)).date()
+
+
+def iso_date_param(request: Request, name: str, default: dt.date | None = None) -> dt.date:
+    raw = request.query_params.get(name)
+    if raw is None:
+        if default is None:
+            raise BadRequest(f"{name} query parameter is required.")
+        return default
+    try:
+        return dt.date.fromisoformat(raw) if len(raw) == 10 else _invalid_date(name)
+    except ValueError:
+        return _invalid_date(name)
+
+
+def compact_date_param(request: Request, name: str, default: dt.date) -> dt.date:
+    """A ``YYYYMMDD`` date (legacy endpoints)."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        if len(raw) != 8 or not raw.isdigit():
+            raise ValueError
+        return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    except ValueError:
+        raise BadRequest(f"{name} must be a date in YYYYMMDD format.") from None
+
+
+def _invalid_date(name: str) -> dt.date:
+    raise BadRequest(f"{name} must be a valid date in YYYY-MM-DD format.")
+
+
+def church_context(request: Request) -> Church:
+    """The church whose calendar is asked for (API.md §3, "Church context").
+
+    Authenticated: the profile's church, already loaded with authentication (no query).
+    Anonymous: ``church_id``, one query that also yields the church's cache version.
+    """
+    profile = caller_profile(request)
+    if profile is not None:
+        if profile.church is None:
+            raise BadRequest("No church associated with your profile.")
+        return profile.church
+    raw = request.query_params.get("church_id")
+    if raw is None or raw == "":
+        raise BadRequest("church_id query parameter is required.")
+    try:
+        church_id = int(raw)
+    except ValueError:
+        raise BadRequest("church_id must be an integer.") from None
+    church = Church.objects.filter(pk=church_id).first() if 0 < church_id < 2**63 else None
+    if church is None:
+        raise BadRequest("Church with the provided ID does not exist.")
+    return church

@@ -1,0 +1,41 @@
+"""Churches: a page-number list by name, and one church."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
+from hub.api.serializers.fasts import ChurchSerializer
+from hub.selectors.churches import church_by_id, churches_page
+
+
+class ChurchListApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int, description="Page number (10 per page).")],
+        responses={200: ChurchSerializer(many=True)},
+        summary="Churches, by name",
+    )
+    def get(self, request: Request) -> Response:
+        page, offset = page_param(request)
+        rows = churches_page(offset=offset, limit=PAGE_SIZE)
+        results = [{"id": row.id, "name": row.name} for row in rows]
+        count = rows[0].total if rows else 0
+        return Response(page_envelope(request, page=page, count=count, results=results))
+
+
+class ChurchDetailApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(responses={200: ChurchSerializer, 404: OpenApiResponse()})
+    def get(self, request: Request, pk: int) -> Response:
+        church = church_by_id(church_id=pk)
+        if church is None:
+            raise NotFound()
+        return Response({"id": church.pk, "name": church.name})

@@ -1,0 +1,247 @@
+"""Fast endpoints: list, detail, by date, by feast date, join, leave, stats.
+
+Views parse input, call one selector or service, and format. Query cost per request (with
+JWT authentication, which loads user + profile + church in one query) is in hub.api.budgets.
+"""
+
+import datetime as dt
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hub.api.errors import BadRequest
+from hub.api.pagination import PAGE_SIZE, counted_slice, page_envelope, page_param
+from hub.api.params import caller_profile, church_context, iso_date_param, request_today
+from hub.api.serializers.fasts import (
+    FastMembershipInputSerializer,
+    FastSerializer,
+    StatsSerializer,
+    fast_data,
+)
+from hub.caching import (
+    cached,
+    church_fast_list_key,
+    profile_joined_key,
+    profile_stats_key,
+)
+from hub.models import Profile
+from hub.selectors.fasts import (
+    MAX_RANGE_DAYS,
+    fast_detail,
+    fast_list_for_church,
+    fasts_by_feast_date_for_church,
+    fasts_on_date_for_church,
+    joined_fast_ids,
+)
+from hub.selectors.stats import profile_stats
+from hub.services.memberships import AlreadyJoined, FastNotFound, NotJoined, fast_join, fast_leave
+
+ERRORS_400 = OpenApiResponse(description='Bad request: `{"detail": "..."}`.')
+TZ_PARAM = OpenApiParameter(
+    "tz", str, description="IANA time zone for 'today' (default: profile time zone, else UTC)."
+)
+CHURCH_PARAM = OpenApiParameter(
+    "church_id", int, description="Required for anonymous callers; ignored when authenticated."
+)
+PAGE_PARAM = OpenApiParameter("page", int, description="Page number (10 per page).")
+
+
+def joined_ids_of(profile: Profile | None) -> frozenset[int]:
+    """The caller's joined fast ids, cached under the profile's own version key."""
+    if profile is None:
+        return frozenset()
+    key = profile_joined_key(profile_id=profile.pk, version=profile.cache_version)
+    return frozenset(cached(key, lambda: joined_fast_ids(profile_id=profile.pk)))
+
+
+class FastListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            CHURCH_PARAM,
+            OpenApiParameter("start_date", OpenApiTypes.DATE, description="Default: today-180."),
+            OpenApiParameter("end_date", OpenApiTypes.DATE, description="Default: today+180."),
+            TZ_PARAM,
+        ],
+        responses={200: FastSerializer(many=True), 400: ERRORS_400},
+        summary="Fasts of the church with a day in the date range, by start date",
+    )
+    def get(self, request: Request) -> Response:
+        today = request_today(request)
+        church = church_context(request)
+        start = iso_date_param(request, "start_date", today - dt.timedelta(days=180))
+        end = iso_date_param(request, "end_date", today + dt.timedelta(days=180))
+        if end < start:
+            raise BadRequest("end_date must not be before start_date.")
+        if (end - start).days > MAX_RANGE_DAYS:
+            raise BadRequest(f"The date range may span at most {MAX_RANGE_DAYS} days.")
+
+        def build() -> list[dict[str, Any]]:
+            fasts = fast_list_for_church(church_id=church.pk, start=start, end=end, today=today)
+            return [fast_data(f, request=request, today=today, joined=False) for f in fasts]
+
+        key = church_fast_list_key(
+            church_id=church.pk,
+            version=church.cache_version,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            today=today.isoformat(),
+            base_url=request.build_absolute_uri("/"),
+        )
+        shared = cached(key, build)
+        joined = joined_ids_of(caller_profile(request)) if shared else frozenset()
+        return Response([{**item, "joined": item["id"] in joined} for item in shared])
+
+
+class FastDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[TZ_PARAM], responses={200: FastSerializer, 404: OpenApiResponse()})
+    def get(self, request: Request, pk: int) -> Response:
+        today = request_today(request)
+        profile = caller_profile(request)
+        fast = fast_detail(fast_id=pk, today=today, profile_id=profile.pk if profile else None)
+        if fast is None:
+            raise NotFound()
+        return Response(FastSerializer(fast, context={"request": request, "today": today}).data)
+
+
+def _fast_page(
+    request: Request, queryset: Any, *, page: int, offset: int, today: dt.date
+) -> Response:
+    fasts, count = counted_slice(queryset, offset=offset, limit=PAGE_SIZE)
+    context = {"request": request, "today": today}
+    results = [FastSerializer(fast, context=context).data for fast in fasts]
+    return Response(page_envelope(request, page=page, count=count, results=results))
+
+
+class FastsByDateApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            CHURCH_PARAM,
+            OpenApiParameter("date", OpenApiTypes.DATE, description="Default: today."),
+            TZ_PARAM,
+            PAGE_PARAM,
+        ],
+        responses={200: FastSerializer(many=True), 400: ERRORS_400},
+        summary="Fasts of the church with a day on the date (day numbers count up to it)",
+    )
+    def get(self, request: Request) -> Response:
+        today = request_today(request)
+        church = church_context(request)
+        date = iso_date_param(request, "date", today)
+        page, offset = page_param(request)
+        profile = caller_profile(request)
+        queryset = fasts_on_date_for_church(
+            church_id=church.pk, date=date, today=today, profile_id=profile.pk if profile else None
+        )
+        return _fast_page(request, queryset, page=page, offset=offset, today=today)
+
+
+class FastsByFeastDateApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            CHURCH_PARAM,
+            OpenApiParameter("date", OpenApiTypes.DATE, required=True),
+            TZ_PARAM,
+            PAGE_PARAM,
+        ],
+        responses={200: FastSerializer(many=True), 400: ERRORS_400},
+        summary="Fasts of the church whose culmination feast falls on the date",
+    )
+    def get(self, request: Request) -> Response:
+        today = request_today(request)
+        church = church_context(request)
+        feast_date = iso_date_param(request, "date")
+        page, offset = page_param(request)
+        profile = caller_profile(request)
+        queryset = fasts_by_feast_date_for_church(
+            church_id=church.pk,
+            feast_date=feast_date,
+            today=today,
+            profile_id=profile.pk if profile else None,
+        )
+        return _fast_page(request, queryset, page=page, offset=offset, today=today)
+
+
+class _MembershipApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def fast_id(self, request: Request) -> int:
+        if not isinstance(request.data, dict):
+            raise BadRequest('Expected a JSON object such as {"fast_id": 1}.')
+        serializer = FastMembershipInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return int(serializer.validated_data["fast_id"])
+
+
+class FastJoinApi(_MembershipApi):
+    @extend_schema(
+        request=FastMembershipInputSerializer,
+        responses={
+            200: OpenApiResponse(description="`{}`"),
+            400: ERRORS_400,
+            404: OpenApiResponse(),
+        },
+        summary="Join a fast",
+    )
+    def put(self, request: Request) -> Response:
+        fast_id = self.fast_id(request)
+        try:
+            fast_join(profile=request.user.profile, fast_id=fast_id)  # type: ignore[union-attr]
+        except FastNotFound:
+            raise NotFound("Fast not found.") from None
+        except AlreadyJoined:
+            raise BadRequest("You are already part of this fast.") from None
+        return Response({})
+
+    patch = put
+
+
+class FastLeaveApi(_MembershipApi):
+    @extend_schema(
+        request=FastMembershipInputSerializer,
+        responses={
+            200: OpenApiResponse(description='`{"detail": "Successfully left the fast."}`'),
+            400: ERRORS_400,
+            404: OpenApiResponse(),
+        },
+        summary="Leave a fast",
+    )
+    def put(self, request: Request) -> Response:
+        fast_id = self.fast_id(request)
+        try:
+            fast_leave(profile=request.user.profile, fast_id=fast_id)  # type: ignore[union-attr]
+        except FastNotFound:
+            raise NotFound("Fast not found.") from None
+        except NotJoined:
+            raise BadRequest("You are not part of this fast.") from None
+        return Response({"detail": "Successfully left the fast."})
+
+    patch = put
+
+
+class FastStatsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[TZ_PARAM], responses={200: StatsSerializer}, summary="The caller's totals"
+    )
+    def get(self, request: Request) -> Response:
+        profile: Profile = request.user.profile  # type: ignore[union-attr]
+        today = request_today(request)
+        key = profile_stats_key(
+            profile_id=profile.pk, version=profile.cache_version, today=today.isoformat()
+        )
+        return Response(cached(key, lambda: profile_stats(profile_id=profile.pk, today=today)))

@@ -1,0 +1,65 @@
+"""Legacy single-fast endpoints (``YYYYMMDD`` dates; "no fast" is a 200 stub without ``id``)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hub.api.params import caller_profile, church_context, compact_date_param, request_today
+from hub.api.serializers.fasts import NO_FAST_STUB, FastSerializer
+from hub.models import Fast
+from hub.selectors.fasts import fast_on_date_for_church, joined_fast_on_date
+
+LEGACY_PARAMS = [
+    OpenApiParameter("date", str, description="YYYYMMDD (default: today)."),
+    OpenApiParameter("church_id", int, description="Anonymous callers only."),
+    OpenApiParameter("tz", str, description="IANA time zone for 'today'."),
+]
+
+
+def _one_fast(request: Request, fast: Fast | None, today: object) -> Response:
+    if fast is None:
+        return Response(dict(NO_FAST_STUB))
+    return Response(FastSerializer(fast, context={"request": request, "today": today}).data)
+
+
+class ChurchFastOnDateApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=LEGACY_PARAMS,
+        responses={200: FastSerializer},
+        summary="Legacy: the church's fast on a date",
+    )
+    def get(self, request: Request) -> Response:
+        today = request_today(request)
+        church = church_context(request)
+        date = compact_date_param(request, "date", today)
+        profile = caller_profile(request)
+        fast = fast_on_date_for_church(
+            church_id=church.pk, date=date, today=today, profile_id=profile.pk if profile else None
+        )
+        return _one_fast(request, fast, today)
+
+
+class UserFastOnDateApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=LEGACY_PARAMS,
+        responses={200: FastSerializer},
+        summary="Legacy: the caller's fast on a date",
+    )
+    def get(self, request: Request) -> Response:
+        profile = caller_profile(request)
+        if profile is None:
+            return ChurchFastOnDateApi().get(request)
+        today = request_today(request)
+        date = compact_date_param(request, "date", today)
+        if profile.church_id is None:
+            return _one_fast(request, None, today)
+        fast = joined_fast_on_date(
+            profile_id=profile.pk, church_id=profile.church_id, date=date, today=today
+        )
+        return _one_fast(request, fast, today)

@@ -1,0 +1,80 @@
+"""Who keeps a fast: a first few (plain) or limit/offset pages, by account creation.
+
+Two queries after authentication: the fast's stored ``participant_count`` (also the 404 check)
+and the page itself (an index range scan, see hub.selectors.participants).
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hub.api.errors import BadRequest
+from hub.api.pagination import MAX_LIMIT, int_param, limit_offset_envelope
+from hub.api.serializers.fasts import ParticipantSerializer, participant_data
+from hub.selectors.fasts import fast_participant_count
+from hub.selectors.participants import participants_page
+
+PLAIN_DEFAULT_LIMIT = 6
+PAGINATED_DEFAULT_LIMIT = 10
+
+
+def _participant_count_or_404(fast_id: int) -> int:
+    count = fast_participant_count(fast_id=fast_id)
+    if count is None:
+        raise NotFound()
+    return count
+
+
+class FastParticipantsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="Default 6, at most 100.")],
+        responses={200: ParticipantSerializer(many=True), 404: OpenApiResponse()},
+        summary="The first participants of a fast",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        raw = request.query_params.get("limit", "")
+        try:
+            limit = int(raw)
+        except ValueError:
+            limit = PLAIN_DEFAULT_LIMIT  # the original service's behaviour, kept for clients
+        if limit < 0:
+            raise BadRequest("limit must not be negative.")
+        limit = min(limit, MAX_LIMIT)
+        count = _participant_count_or_404(pk)
+        rows = participants_page(fast_id=pk, offset=0, limit=limit) if count and limit else []
+        return Response([participant_data(row, request=request) for row in rows])
+
+
+class FastParticipantsPaginatedApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("limit", int, description="Default 10, at most 100."),
+            OpenApiParameter("offset", int, description="Default 0."),
+        ],
+        responses={
+            200: ParticipantSerializer(many=True),
+            400: OpenApiResponse(),
+            404: OpenApiResponse(),
+        },
+        summary="Participants of a fast, limit/offset pages",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        limit = min(int_param(request, "limit", default=PAGINATED_DEFAULT_LIMIT), MAX_LIMIT)
+        offset = int_param(request, "offset", default=0)
+        count = _participant_count_or_404(pk)
+        rows = (
+            participants_page(fast_id=pk, offset=offset, limit=limit)
+            if offset < count and limit
+            else []
+        )
+        results = [participant_data(row, request=request) for row in rows]
+        return Response(
+            limit_offset_envelope(request, limit=limit, offset=offset, count=count, results=results)
+        )
