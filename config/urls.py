@@ -10,5 +10,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", include("hub.api.urls_health")),
     path("admin/", admin.site.urls),
 ]
+handler400 = "hub.api.errors.json_bad_request"
+handler403 = "hub.api.errors.json_permission_denied"
+handler404 = "hub.api.errors.json_not_found"
+handler500 = "hub.api.errors.json_server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -37,4 +37,5 @@ QUERY_BUDGETS: dict[str, int] = {
     "health": 1,
     "schema": 0,
     "swagger-ui": 0,
+    "api-not-found": 0,
 }

@@ -29,31 +29,34 @@ class NotJoined(MembershipError):
 
 
 def fast_join(*, profile: Profile, fast_id: int) -> None:
-    church_id = Fast.objects.filter(pk=fast_id).values_list("church_id", flat=True).first()
-    if church_id is None:
-        raise FastNotFound
+    """Join: 4 statements in one transaction (counter, membership, two version bumps).
+
+    The counter update comes first: it both proves the fast exists and takes the fast's row
+    lock, so concurrent joins of one fast queue there instead of deadlocking later.
+    """
     try:
         with transaction.atomic():
+            if not _counters_add(profile_id=profile.pk, fast_id=fast_id, delta=1):
+                raise FastNotFound
             Membership.objects.create(
                 profile=profile, fast_id=fast_id, member_since=profile.user.date_joined
             )
-            _counters_add(profile_id=profile.pk, fast_id=fast_id, church_id=church_id, delta=1)
     except IntegrityError:
-        # The unique (profile, fast) insert lost: joined already, or the fast vanished meanwhile.
-        if Membership.objects.filter(profile=profile, fast_id=fast_id).exists():
-            raise AlreadyJoined from None
-        raise FastNotFound from None
+        # The unique (profile, fast) insert lost; the whole transaction, counter included,
+        # rolled back.
+        raise AlreadyJoined from None
 
 
 def fast_leave(*, profile: Profile, fast_id: int) -> None:
-    church_id = Fast.objects.filter(pk=fast_id).values_list("church_id", flat=True).first()
-    if church_id is None:
-        raise FastNotFound
+    """Leave: 4 statements in one transaction (membership, counter, two version bumps)."""
     with transaction.atomic():
         deleted, _ = Membership.objects.filter(profile=profile, fast_id=fast_id).delete()
-        if not deleted:
-            raise NotJoined
-        _counters_add(profile_id=profile.pk, fast_id=fast_id, church_id=church_id, delta=-1)
+        if deleted:
+            _counters_add(profile_id=profile.pk, fast_id=fast_id, delta=-1)
+            return
+    if Fast.objects.filter(pk=fast_id).exists():
+        raise NotJoined
+    raise FastNotFound
 
 
 def memberships_release_for_profile(*, profile_id: int) -> None:
@@ -66,7 +69,10 @@ def memberships_release_for_profile(*, profile_id: int) -> None:
     Fast.objects.filter(pk__in=joined).update(participant_count=F("participant_count") - 1)
 
 
-def _counters_add(*, profile_id: int, fast_id: int, church_id: int, delta: int) -> None:
-    Fast.objects.filter(pk=fast_id).update(participant_count=F("participant_count") + delta)
-    Church.objects.filter(pk=church_id).update(cache_version=F("cache_version") + 1)
+def _counters_add(*, profile_id: int, fast_id: int, delta: int) -> bool:
+    """Move the fast's counter and bump the versions its change shows in; False if no fast."""
+    if not Fast.objects.filter(pk=fast_id).update(participant_count=F("participant_count") + delta):
+        return False
+    Church.objects.filter(fasts=fast_id).update(cache_version=F("cache_version") + 1)
     Profile.objects.filter(pk=profile_id).update(cache_version=F("cache_version") + 1)
+    return True
