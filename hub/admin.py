@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -105,6 +106,7 @@ class FastAdmin(admin.ModelAdmin):
     ordering = ("-first_day", "name")
     date_hierarchy = "first_day"
     readonly_fields = STORED_FAST_FIELDS
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (DayInline,)
     actions = ("copy_to_new_dates",)
     change_list_template = "admin/hub/fast/change_list.html"
@@ -292,8 +294,19 @@ class ProfileAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the database creates a profile for every new user
 
-    def has_delete_permission(self, request: HttpRequest, obj: Profile | None = None) -> bool:
-        return False  # delete the user instead; its profile and memberships go with it
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # A profile goes with its user (every user has one); deleting the user also releases
+        # the memberships' counters. Delete permission itself stays as configured, because the
+        # user delete page checks it for the cascaded profile.
+        profile = get_object_or_404(Profile, pk=object_id)
+        return HttpResponseRedirect(reverse("admin:auth_user_delete", args=[profile.user_id]))
 
     @admin.display(description="email", ordering="user__email")
     def user_email(self, profile: Profile) -> str:
