@@ -93,6 +93,17 @@ class Fast(StoredValuesModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.year})" if self.year else self.name
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # A newly set image gets its 800 px wide JPEG thumbnail in the same save (API.md §2).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "image" in update_fields:
+            from hub.services.images import fast_image_thumbnail_sync
+
+            fast_image_thumbnail_sync(fast=self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "image_thumbnail"}
+        super().save(*args, **kwargs)
+
 
 class Day(models.Model):
     date = models.DateField()

@@ -1,0 +1,159 @@
+"""Input and output shapes of the account endpoints (API.md §3, §4)."""
+
+import re
+import threading
+from typing import Any
+
+from better_profanity import profanity
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from hub.models import Church
+from hub.services.accounts import email_is_taken, email_normalize
+
+EMAIL_MAX_LENGTH = 150  # User.username holds the email
+PASSWORD_MAX_LENGTH = 256  # hashing a megabyte "password" is a cheap way to burn our CPU
+PROFANITY_MESSAGE = "Please choose a name without offensive words."
+
+_profanity_loaded = False
+_profanity_lock = threading.Lock()
+
+
+def contains_profanity(text: str) -> bool:
+    """better_profanity's check, with its default word list loaded once per process."""
+    global _profanity_loaded
+    if not _profanity_loaded:
+        with _profanity_lock:
+            if not _profanity_loaded:
+                profanity.load_censor_words()
+                _profanity_loaded = True
+    return bool(profanity.contains_profanity(text))
+
+
+def validate_clean_name(value: str | None) -> str | None:
+    if value and contains_profanity(value):
+        raise serializers.ValidationError(PROFANITY_MESSAGE)
+    return value
+
+
+def _email_words(email: str) -> str:
+    # "big.shit99@x" is checked as the words "big shit"
+    local_part = email.split("@", 1)[0]
+    return re.sub(r"[^a-zA-Z]+", " ", local_part)
+
+
+class PasswordField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("write_only", True)
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("max_length", PASSWORD_MAX_LENGTH)
+        kwargs.setdefault("style", {"input_type": "password"})
+        super().__init__(**kwargs)
+
+
+class DetailSerializer(serializers.Serializer):
+    """``{"detail": "..."}``: confirmations and request-level errors."""
+
+    detail = serializers.CharField()
+
+
+# --- Registration ------------------------------------------------------------------------------
+
+
+class RegisterProfileInputSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=64, required=False, allow_null=True, allow_blank=True, default=None
+    )
+    church = serializers.PrimaryKeyRelatedField(queryset=Church.objects.all())
+
+    def validate_name(self, value: str | None) -> str | None:
+        return validate_clean_name(value.strip() if value else None) or None
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
+    password = PasswordField()
+    password2 = PasswordField()
+    profile = RegisterProfileInputSerializer()
+
+    def validate_email(self, value: str) -> str:
+        email = email_normalize(value)
+        if contains_profanity(_email_words(email)):
+            raise serializers.ValidationError(
+                "Please choose an email address without offensive words."
+            )
+        if email_is_taken(email=email):
+            raise serializers.ValidationError("A user with that email already exists.")
+        return email
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["password"] != attrs["password2"]:
+            raise serializers.ValidationError({"password2": ["Password fields didn't match."]})
+        # Similarity is judged against the would-be account (its email and name).
+        candidate = User(
+            username=attrs["email"], email=attrs["email"], first_name=attrs["profile"]["name"] or ""
+        )
+        try:
+            validate_password(attrs["password"], user=candidate)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+        return attrs
+
+
+class RegisterProfileOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_null=True)
+    church = serializers.IntegerField(source="church_id", allow_null=True)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+    access = serializers.CharField()
+
+
+class RegisterOutputSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    profile = RegisterProfileOutputSerializer()
+    church = serializers.IntegerField(allow_null=True)
+    tokens = TokenPairSerializer()
+
+
+# --- Tokens ------------------------------------------------------------------------------------
+
+
+class TokenObtainInputSerializer(serializers.Serializer):
+    """``{username, password}`` (username carries the email) or ``{email, password}``."""
+
+    username = serializers.CharField(max_length=254, required=False)
+    email = serializers.CharField(max_length=254, required=False)
+    password = PasswordField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        login = attrs.get("username") or attrs.get("email")
+        if not login:
+            raise serializers.ValidationError({"username": ["This field is required."]})
+        return {"login": login, "password": attrs["password"]}
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
+
+
+# --- Password reset ----------------------------------------------------------------------------
+
+
+class PasswordResetInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmInputSerializer(serializers.Serializer):
+    uidb64 = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = PasswordField()
+    confirm_password = PasswordField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["new_password"] != attrs["confirm_password"]:
+            raise serializers.ValidationError("Password fields didn't match.")
+        return attrs

@@ -1,0 +1,147 @@
+"""The caller's own profile and profile image.
+
+Reading costs one query in all: authentication loads the user with its profile and church, and
+the response is formatted from those objects. An edit adds a church existence check (when a
+church is sent) and one UPDATE.
+"""
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hub.api.serializers.accounts import DetailSerializer
+from hub.api.serializers.profile import (
+    ProfileImageInputSerializer,
+    ProfileImageOutputSerializer,
+    ProfileOutputSerializer,
+    ProfileUpdateInputSerializer,
+)
+from hub.models import Profile
+from hub.services import accounts, images
+
+TAG = "profile"
+_400 = OpenApiResponse(description="Invalid input: `{field: [messages]}`.")
+_401 = OpenApiResponse(DetailSerializer, description="Not authenticated.")
+_413 = OpenApiResponse(DetailSerializer, description="The image is larger than 5 MB.")
+_415 = OpenApiResponse(DetailSerializer, description="Unsupported media type.")
+# Multipart framing (boundaries, part headers) on top of the file itself.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The upload is too large."
+    default_code = "payload_too_large"
+
+
+def _caller_profile(request: Request) -> Profile:
+    return request.user.profile  # type: ignore[union-attr]
+
+
+class ProfileApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(tags=[TAG], responses={200: ProfileOutputSerializer, 401: _401})
+    def get(self, request: Request) -> Response:
+        profile = _caller_profile(request)
+        return Response(ProfileOutputSerializer(profile, context={"request": request}).data)
+
+    @extend_schema(
+        tags=[TAG],
+        request=ProfileUpdateInputSerializer,
+        responses={200: ProfileOutputSerializer, 400: _400, 401: _401, 415: _415},
+        description="Change any subset of the editable fields. `church` is an id or null "
+        "(unknown id: 400); `timezone` an IANA name.",
+    )
+    def put(self, request: Request) -> Response:
+        return self._update(request)
+
+    @extend_schema(
+        tags=[TAG],
+        request=ProfileUpdateInputSerializer,
+        responses={200: ProfileOutputSerializer, 400: _400, 401: _401, 415: _415},
+        description="Same as PUT: any subset of the editable fields.",
+    )
+    def patch(self, request: Request) -> Response:
+        return self._update(request)
+
+    def _update(self, request: Request) -> Response:
+        serializer = ProfileUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        profile = accounts.profile_update(
+            profile=_caller_profile(request), data=dict(serializer.validated_data)
+        )
+        return Response(ProfileOutputSerializer(profile, context={"request": request}).data)
+
+
+class ProfileImageApi(APIView):
+    permission_classes = (IsAuthenticated,)
+    parser_classes = (MultiPartParser, FormParser)
+
+    @extend_schema(
+        tags=[TAG],
+        request={"multipart/form-data": ProfileImageInputSerializer},
+        responses={
+            200: ProfileImageOutputSerializer,
+            400: OpenApiResponse(description="Not an accepted image (JPEG, PNG, WebP, HEIC)."),
+            401: _401,
+            413: _413,
+            415: _415,
+        },
+        description="Upload `profile_image` (multipart). The image is re-encoded as JPEG "
+        "without metadata, turned upright, and given a 100x100 thumbnail. An empty "
+        "`profile_image` value removes the current image.",
+    )
+    def put(self, request: Request) -> Response:
+        return self._upload(request)
+
+    @extend_schema(
+        tags=[TAG],
+        request={"multipart/form-data": ProfileImageInputSerializer},
+        responses={
+            200: ProfileImageOutputSerializer,
+            400: OpenApiResponse(description="Not an accepted image (JPEG, PNG, WebP, HEIC)."),
+            401: _401,
+            413: _413,
+            415: _415,
+        },
+        description="Same as PUT.",
+    )
+    def patch(self, request: Request) -> Response:
+        return self._upload(request)
+
+    def _upload(self, request: Request) -> Response:
+        max_bytes: int = settings.PROFILE_IMAGE_MAX_BYTES
+        try:
+            declared_length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared_length = 0
+        if declared_length > max_bytes + MULTIPART_OVERHEAD_BYTES:
+            # Refuse before reading the body at all.
+            raise PayloadTooLarge(_too_large_message(max_bytes))
+        if "profile_image" not in request.data:
+            raise exceptions.ValidationError({"profile_image": ["No file was submitted."]})
+        raw = request.data.get("profile_image")
+        upload = None if raw in ("", None) else raw
+        if upload is not None and not hasattr(upload, "read"):
+            raise exceptions.ValidationError(
+                {"profile_image": ["The submitted data was not a file."]}
+            )
+        try:
+            profile = accounts.profile_image_replace(
+                profile=_caller_profile(request), upload=upload
+            )
+        except images.ImageTooLarge as exc:
+            raise PayloadTooLarge(_too_large_message(max_bytes)) from exc
+        except images.ImageInvalid as exc:
+            raise exceptions.ValidationError({"profile_image": [str(exc)]}) from exc
+        return Response(ProfileImageOutputSerializer(profile, context={"request": request}).data)
+
+
+def _too_large_message(max_bytes: int) -> str:
+    return f"The image is larger than {max_bytes // (1024 * 1024)} MB."

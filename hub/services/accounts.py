@@ -1,0 +1,365 @@
+"""Accounts: registration, refresh tokens, profile edits, profile images, password reset, deletion.
+
+Refresh tokens and their blacklist
+----------------------------------
+Every refresh token we issue is recorded in simplejwt's ``OutstandingToken`` table. Using one
+(rotation), logging out with it, resetting the password or deleting the account inserts rows
+into ``BlacklistedToken``; a blacklisted refresh token is refused. Rotation claims the old token
+with a single unique insert, so two concurrent refreshes with the same token cannot both win.
+
+Both tables only grow. Run ``python manage.py flushexpiredtokens`` once a day (cron, a scheduled
+job of the hosting platform): it deletes outstanding tokens past their expiry, and their
+blacklist rows with them (cascade). Expired tokens are refused by their ``exp`` claim anyway, so
+nothing they protected depends on the rows.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
+
+from hub.models import Church, Profile
+from hub.services import images
+
+logger = logging.getLogger(__name__)
+
+PROFILE_FIELDS = frozenset(
+    {
+        "name",
+        "location",
+        "church",
+        "timezone",
+        "receive_upcoming_fast_reminders",
+        "receive_upcoming_fast_push_notifications",
+        "receive_ongoing_fast_push_notifications",
+        "receive_daily_fast_push_notifications",
+        "include_weekly_fasts_in_notifications",
+        "receive_promotional_emails",
+    }
+)
+
+
+class AccountError(Exception):
+    """A refused account operation; ``str(error)`` is safe to show to the client."""
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class RefreshTokenRefused(AccountError):
+    """Malformed, expired, revoked or already used, or its user can no longer log in."""
+
+
+class PasswordResetInvalid(AccountError):
+    pass
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    refresh: str
+    access: str
+
+
+# --- Registration ------------------------------------------------------------------------------
+
+
+def email_normalize(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_is_taken(*, email: str) -> bool:
+    normalized = email_normalize(email)
+    return User.objects.filter(username__iexact=normalized).exists()
+
+
+def user_register(
+    *, email: str, password: str, church: Church, name: str | None = None
+) -> tuple[User, TokenPair]:
+    """Create the user (username = email), fill in the trigger-made profile, issue tokens.
+
+    One transaction: a failure anywhere leaves no user behind. The password must have been
+    validated already (``validate_password``); this only refuses a duplicate email, which a
+    concurrent registration can still produce after the caller's check.
+    """
+    normalized = email_normalize(email)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=normalized, email=normalized, password=password
+            )
+            # The database trigger created the profile with the INSERT above.
+            Profile.objects.filter(user_id=user.pk).update(name=name or None, church=church)
+            tokens = refresh_token_issue(user=user)
+    except IntegrityError as exc:
+        raise EmailTaken("A user with that email already exists.") from exc
+    return user, tokens
+
+
+# --- Tokens ------------------------------------------------------------------------------------
+
+
+class _UnverifiedBlacklistRefreshToken(RefreshToken):
+    """A refresh token whose blacklist check is left to the caller's unique insert.
+
+    Signature, expiry and type are still verified when decoding; only the separate "is it
+    blacklisted" query is skipped, because claiming the token (inserting its blacklist row)
+    answers that question atomically.
+    """
+
+    def check_blacklist(self) -> None:
+        return None
+
+
+def refresh_token_issue(*, user: User) -> TokenPair:
+    """A new refresh/access pair; the refresh token is recorded as outstanding (one INSERT)."""
+    refresh = RefreshToken.for_user(user)
+    return TokenPair(refresh=str(refresh), access=str(refresh.access_token))
+
+
+def refresh_token_rotate(*, raw_token: str) -> TokenPair:
+    """Use a refresh token once: blacklist it and issue a new pair for its (active) user.
+
+    Three statements: the outstanding row with its user, the blacklist insert (the atomic claim:
+    a second use, concurrent or not, violates its unique key), the new outstanding row.
+    """
+    old = _refresh_token_decode(raw_token)
+    outstanding = _outstanding_for(old)
+    user = outstanding.user
+    if user is None or not user.is_active:
+        raise RefreshTokenRefused("No active account found for the given token.")
+    _refresh_token_claim(outstanding_id=outstanding.pk)
+    return refresh_token_issue(user=user)
+
+
+def refresh_token_revoke(*, raw_token: str) -> None:
+    """Logout: blacklist one refresh token. Refused when it is invalid or already revoked."""
+    token = _refresh_token_decode(raw_token)
+    _refresh_token_claim(outstanding_id=_outstanding_for(token).pk)
+
+
+def refresh_tokens_revoke_for_user(*, user_id: int) -> None:
+    """Blacklist every unexpired refresh token of the user (password reset, account deletion).
+
+    One INSERT ... SELECT, whatever the number of tokens, nothing loaded into Python.
+    """
+    blacklisted = BlacklistedToken._meta.db_table
+    outstanding = OutstandingToken._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {blacklisted} (token_id, blacklisted_at) "  # noqa: S608 (table names)
+            f"SELECT o.id, %s FROM {outstanding} o "
+            f"WHERE o.user_id = %s AND o.expires_at > %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {blacklisted} b WHERE b.token_id = o.id) "
+            f"ON CONFLICT (token_id) DO NOTHING",
+            [now, user_id, now],
+        )
+
+
+def _refresh_token_decode(raw_token: str) -> RefreshToken:
+    try:
+        return _UnverifiedBlacklistRefreshToken(raw_token)  # type: ignore[arg-type]
+    except TokenError as exc:
+        raise RefreshTokenRefused(str(exc.args[0]) if exc.args else "Token is invalid.") from exc
+
+
+def _outstanding_for(token: RefreshToken) -> OutstandingToken:
+    jti = token[jwt_settings.JTI_CLAIM]
+    outstanding = OutstandingToken.objects.select_related("user").filter(jti=jti).first()
+    if outstanding is not None:
+        return outstanding
+    # Every token we issue is recorded; one missing was issued elsewhere with our key (a
+    # management shell). Record it so it can be blacklisted like any other.
+    user = User.objects.filter(pk=token.get(jwt_settings.USER_ID_CLAIM)).first()
+    outstanding, _ = OutstandingToken.objects.get_or_create(
+        jti=jti,
+        defaults={
+            "user": user,
+            "created_at": token.current_time,
+            "token": str(token),
+            "expires_at": datetime_from_epoch(token["exp"]),
+        },
+    )
+    return outstanding
+
+
+def _refresh_token_claim(*, outstanding_id: int) -> None:
+    try:
+        with transaction.atomic():
+            BlacklistedToken.objects.create(token_id=outstanding_id)
+    except IntegrityError as exc:
+        raise RefreshTokenRefused("Token is blacklisted") from exc
+
+
+# --- Profile -----------------------------------------------------------------------------------
+
+
+def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
+    """Change the given profile fields (any subset of PROFILE_FIELDS) and bump its cache version.
+
+    ``church`` is an id or None; an unknown id is a ``ValidationError`` under ``church``.
+    Cost: one query to check the church when it is given, then one UPDATE that also bumps
+    ``cache_version`` (the version the profile's cached stats are keyed by). The in-memory
+    ``profile`` is updated to match and returned.
+    """
+    unknown = set(data) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    values = dict(data)
+    if "church" in values:
+        church_id = values.pop("church")
+        if church_id is not None and not Church.objects.filter(pk=church_id).exists():
+            raise ValidationError({"church": ["Church with the provided ID does not exist."]})
+        values["church_id"] = church_id
+    if not values:
+        return profile
+    with transaction.atomic():
+        # Same effect as hub.caching.profiles_bump, folded into this UPDATE: one statement.
+        Profile.objects.filter(pk=profile.pk).update(**values, cache_version=F("cache_version") + 1)
+    for field, value in values.items():
+        setattr(profile, field, value)
+    return profile
+
+
+def profile_image_replace(*, profile: Profile, upload: UploadedFile | None) -> Profile:
+    """Store a new profile image and its 100x100 thumbnail (or clear both when ``upload`` is None).
+
+    The upload is verified and re-encoded by ``hub.services.images`` (``ImageInvalid`` /
+    ``ImageTooLarge`` when refused). Old files are removed from storage once the new names are
+    committed; if the transaction fails, the new files are removed instead.
+    """
+    image_field = Profile._meta.get_field("profile_image")
+    thumb_field = Profile._meta.get_field("profile_image_thumbnail")
+    storage = profile.profile_image.storage
+    old_names = [profile.profile_image.name or None, profile.profile_image_thumbnail.name or None]
+
+    new_image_name: str | None = None
+    new_thumb_name: str | None = None
+    if upload is not None:
+        image = images.image_normalize(source=upload, max_bytes=settings.PROFILE_IMAGE_MAX_BYTES)
+        thumb = images.thumbnail_make(image=image, width=100, height=100)
+        base_name = images.unique_jpeg_name()
+        new_image_name = storage.save(
+            image_field.generate_filename(profile, base_name), images.jpeg_encode(image=image)
+        )
+        new_thumb_name = storage.save(
+            thumb_field.generate_filename(profile, base_name), images.jpeg_encode(image=thumb)
+        )
+    try:
+        with transaction.atomic():
+            Profile.objects.filter(pk=profile.pk).update(
+                profile_image=new_image_name,
+                profile_image_thumbnail=new_thumb_name,
+                cache_version=F("cache_version") + 1,
+            )
+            transaction.on_commit(lambda: images.files_delete(storage=storage, names=old_names))
+    except Exception:
+        images.files_delete(storage=storage, names=[new_image_name, new_thumb_name])
+        raise
+    profile.profile_image = new_image_name
+    profile.profile_image_thumbnail = new_thumb_name
+    return profile
+
+
+# --- Password reset ----------------------------------------------------------------------------
+
+RESET_SUBJECT = "Reset your Fasthub password"
+
+
+def password_reset_request(*, email: str) -> None:
+    """Mail a reset link to the account with this email, if there is one.
+
+    The caller answers the same either way. To keep the timing alike too, both paths run the
+    same lookup and build a token and message, and the mail itself leaves in a background
+    thread (``PASSWORD_RESET_EMAIL_IN_BACKGROUND``) so SMTP latency does not show.
+    """
+    normalized = email_normalize(email)
+    user = User.objects.filter(username__iexact=normalized, is_active=True).order_by("id").first()
+    target = user if user is not None else User(username=normalized, email=normalized)
+    uidb64 = urlsafe_base64_encode(force_bytes(target.pk or 0))
+    token = default_token_generator.make_token(target)
+    link = f"{settings.PASSWORD_RESET_URL}?{urlencode({'uidb64': uidb64, 'token': token})}"
+    message = EmailMessage(
+        subject=RESET_SUBJECT,
+        body=(
+            "Someone asked to reset the password of your Fasthub account.\n\n"
+            f"Open this link to choose a new password:\n{link}\n\n"
+            f"Your reset code: uidb64={uidb64} token={token}\n\n"
+            "If it was not you, ignore this email: your password stays as it is."
+        ),
+        to=[target.email or target.username],
+    )
+    if user is None:
+        return
+    if getattr(settings, "PASSWORD_RESET_EMAIL_IN_BACKGROUND", True):
+        threading.Thread(target=_send_quietly, args=(message,), daemon=True).start()
+    else:
+        _send_quietly(message)
+
+
+def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> User:
+    """Set the new password when ``token`` is valid for the user in ``uidb64``.
+
+    Tokens are single-use: Django's generator hashes the current password, so the change
+    invalidates them. Every refresh token issued before is blacklisted in the same transaction.
+    Raises ``PasswordResetInvalid`` (bad link) or ``ValidationError`` (weak password).
+    """
+    try:
+        user_id = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError) as exc:
+        raise PasswordResetInvalid("Invalid password reset link.") from exc
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id > 0 else None
+    if user is None or not default_token_generator.check_token(user, token):
+        raise PasswordResetInvalid("Invalid or expired password reset token.")
+    validate_password(new_password, user=user)
+    user.set_password(new_password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        refresh_tokens_revoke_for_user(user_id=user.pk)
+    return user
+
+
+def _send_quietly(message: EmailMessage) -> None:
+    try:
+        message.send()
+    except Exception:
+        logger.exception("password reset email could not be sent")
+
+
+# --- Deletion ----------------------------------------------------------------------------------
+
+
+def account_delete(*, user: User) -> None:
+    """Delete the user with profile and memberships; revoke its tokens; remove its image files.
+
+    Fast participant counters drop through the profile's pre_delete hook (set-based). The
+    refresh tokens are blacklisted first: deleting the user only nulls their ``user`` column.
+    A constant number of statements however many fasts the user joined.
+    """
+    profile = user.profile
+    storage = profile.profile_image.storage
+    names = [profile.profile_image.name or None, profile.profile_image_thumbnail.name or None]
+    with transaction.atomic():
+        refresh_tokens_revoke_for_user(user_id=user.pk)
+        user.delete()
+        transaction.on_commit(lambda: images.files_delete(storage=storage, names=names))

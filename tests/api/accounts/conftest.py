@@ -1,0 +1,59 @@
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+from rest_framework.test import APIClient
+
+from hub.models import Church
+from tests.factories import ChurchFactory, make_user
+
+PASSWORD = "a-strong-Passw0rd!"  # the factories' password
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Send reset mails inline so tests can read the outbox at once.
+    settings.PASSWORD_RESET_EMAIL_IN_BACKGROUND = False
+
+
+@pytest.fixture
+def church(db: None) -> Church:
+    return ChurchFactory(name="St. Mary")
+
+
+@pytest.fixture
+def login() -> Callable[..., Any]:
+    """POST /api/token/ and return the response."""
+
+    def post(client: APIClient, **body: Any) -> Any:
+        return client.post(reverse("token_obtain_pair"), body, format="json")
+
+    return post
+
+
+@pytest.fixture
+def logged_in(church: Church, login: Callable[..., Any]) -> Callable[..., tuple[Any, APIClient]]:
+    """A user and a client carrying an access token obtained through /api/token/."""
+
+    def make(**profile_fields: Any) -> tuple[Any, APIClient]:
+        user = make_user(church=church, **profile_fields)
+        client = APIClient()
+        response = login(client, username=user.email, password=PASSWORD)
+        assert response.status_code == 200, response.content
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
+        client.refresh_token = response.json()["refresh"]  # type: ignore[attr-defined]
+        return user, client
+
+    return make
+
+
+def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (300, 200), **save: Any) -> bytes:
+    image = Image.new("RGB", size, (200, 30, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **save)
+    return buffer.getvalue()
