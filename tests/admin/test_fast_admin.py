@@ -312,3 +312,43 @@ def test_stored_fields_are_read_only(admin_client: Client) -> None:
     admin_client.post(reverse("admin:hub_fast_change", args=[fast.pk]), data)
     fast.refresh_from_db()
     assert (fast.day_count, fast.participant_count, fast.year) == (2, 0, 2027)
+
+
+def test_add_page_with_inline_days(admin_client: Client) -> None:
+    church = ChurchFactory()
+    data: dict[str, Any] = {
+        "name": "Parish fast",
+        "church": church.pk,
+        "description": "",
+        "culmination_feast": "",
+        "culmination_feast_date": "",
+        "url": "",
+        "days-TOTAL_FORMS": "2",
+        "days-INITIAL_FORMS": "0",
+        "days-MIN_NUM_FORMS": "0",
+        "days-MAX_NUM_FORMS": "1000",
+        "days-0-date": "2027-05-03",
+        "days-1-date": "2027-05-01",
+    }
+    response = admin_client.post(reverse("admin:hub_fast_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fast = Fast.objects.get(name="Parish fast")
+    assert (fast.first_day, fast.last_day, fast.day_count, fast.year) == (
+        dt.date(2027, 5, 1),
+        dt.date(2027, 5, 3),
+        2,
+        2027,
+    )
+    assert set(Day.objects.filter(fast=fast).values_list("church_id", flat=True)) == {church.pk}
+
+
+def test_inline_refuses_the_same_date_twice(admin_client: Client) -> None:
+    church = ChurchFactory()
+    fast = make_fast(church=church, start=dt.date(2027, 3, 1), days=1)
+    (day,) = Day.objects.filter(fast=fast)
+    response = admin_client.post(
+        reverse("admin:hub_fast_change", args=[fast.pk]),
+        _change_form(fast, [(day.pk, "2027-03-01", False), (None, "2027-03-01", False)]),
+    )
+    assert response.status_code == 200
+    assert Day.objects.filter(fast=fast).count() == 1
