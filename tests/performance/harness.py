@@ -1,0 +1,83 @@
+"""Sending one catalogue request with its query count, cache operations and memory peak."""
+
+import tracemalloc
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.response import Response
+from rest_framework.test import APIClient
+
+from tests.conftest import bearer_for
+from tests.performance.catalogue import Call
+from tests.performance.worlds import World
+
+CACHE_OPERATIONS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr")
+
+
+@dataclass
+class Measured:
+    response: Response
+    queries: int
+    sql: list[str]
+    cache_ops: Counter[str]
+    peak_bytes: int
+
+
+@contextmanager
+def counting_cache_operations() -> Iterator[Counter[str]]:
+    """Count calls to the default cache's operations (whatever the backend)."""
+    counts: Counter[str] = Counter()
+    backend = cache._connections[cache._alias]  # type: ignore[attr-defined]
+    originals = {name: getattr(backend, name) for name in CACHE_OPERATIONS}
+
+    def wrap(name: str):  # type: ignore[no-untyped-def]
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            counts[name] += 1
+            return originals[name](*args, **kwargs)
+
+        return counted
+
+    for name in CACHE_OPERATIONS:
+        setattr(backend, name, wrap(name))
+    try:
+        yield counts
+    finally:
+        for name in CACHE_OPERATIONS:
+            delattr(backend, name)
+
+
+def client_for_call(world: World, call: Call) -> APIClient:
+    client = APIClient()
+    if call.authenticated:
+        client.credentials(HTTP_AUTHORIZATION=bearer_for(world.user))
+    return client
+
+
+def send(world: World, call: Call, *, cold: bool = True, trace_memory: bool = False) -> Measured:
+    client = client_for_call(world, call)
+    if cold:
+        cache.clear()
+    kwargs = {"format": call.format} if call.format else {}
+    if trace_memory:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+    try:
+        with CaptureQueriesContext(connection) as queries, counting_cache_operations() as ops:
+            response = getattr(client, call.method)(call.path, call.data, **kwargs, **call.extra)
+            response.content  # noqa: B018  (render inside the measured window)
+        peak = tracemalloc.get_traced_memory()[1] if trace_memory else 0
+    finally:
+        if trace_memory:
+            tracemalloc.stop()
+    return Measured(
+        response=response,
+        queries=len(queries),
+        sql=[q["sql"] for q in queries.captured_queries],
+        cache_ops=ops,
+        peak_bytes=peak,
+    )

@@ -1,0 +1,139 @@
+"""Caching pays, is never stale, never crosses users, and never fails a request.
+
+Query and cache-operation counts are asserted cold and warm; freshness right after each kind
+of change; a cache that is down degrades to the database.
+"""
+
+import threading
+import time
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from hub.caching import cached
+from hub.models import Day, Fast
+from hub.services.memberships import fast_join, fast_leave
+from tests.factories import make_user
+from tests.performance.catalogue import Call
+from tests.performance.harness import send
+from tests.performance.worlds import World, build_world
+
+
+def _get(
+    world: World, name: str, *, cold: bool, **kwargs: int
+) -> tuple[int, dict[str, int], object]:
+    measured = send(world, Call("get", reverse(name, kwargs=kwargs or None)), cold=cold)
+    assert measured.response.status_code == 200
+    return measured.queries, dict(measured.cache_ops), measured.response.json()
+
+
+@pytest.mark.django_db
+def test_fast_list_cold_then_warm() -> None:
+    world = build_world(fasts_in_range=50)
+    assert _get(world, "fast-list", cold=True)[:2] == (3, {"get": 2, "add": 2, "set": 2})
+    # Warm: authentication only; the shared list and the caller's joined ids from the cache.
+    assert _get(world, "fast-list", cold=False)[:2] == (1, {"get": 2})
+
+
+@pytest.mark.django_db
+def test_stats_cold_then_warm() -> None:
+    world = build_world(fasts_per_user=30, days_per_fast=10)
+    assert _get(world, "fast-stats", cold=True)[:2] == (2, {"get": 1, "add": 1, "set": 1})
+    assert _get(world, "fast-stats", cold=False)[:2] == (1, {"get": 1})
+
+
+@pytest.mark.django_db
+def test_joined_is_never_shared_between_users(client_for) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(fasts_in_range=3)
+    other = make_user(church=world.church)
+    mine = client_for(world.user).get(reverse("fast-list")).json()
+    theirs = client_for(other).get(reverse("fast-list")).json()  # served from the warm list
+    assert {f["id"] for f in mine if f["joined"]} == {world.target.pk}
+    assert not any(f["joined"] for f in theirs)
+    assert client_for(other).get(reverse("fast-stats")).json()["joined_fasts"] == []
+
+
+def _listed(client, fast_id: int) -> dict:  # type: ignore[no-untyped-def]
+    return next(f for f in client.get(reverse("fast-list")).json() if f["id"] == fast_id)
+
+
+@pytest.mark.django_db
+def test_every_change_shows_at_once_through_warm_caches(client_for) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(fasts_in_range=3)
+    client = client_for(world.user)
+    spare = world.spare
+    assert _listed(client, spare.pk)["participant_count"] == 0
+    client.get(reverse("fast-stats"))
+
+    fast_join(profile=world.user.profile, fast_id=spare.pk)
+    listed = _listed(client, spare.pk)
+    assert (listed["participant_count"], listed["joined"]) == (1, True)
+    assert spare.pk in client.get(reverse("fast-stats")).json()["joined_fasts"]
+
+    fast_leave(profile=world.user.profile, fast_id=spare.pk)
+    listed = _listed(client, spare.pk)
+    assert (listed["participant_count"], listed["joined"]) == (0, False)
+
+    fast = Fast.objects.get(pk=spare.pk)
+    fast.name = "Renamed"
+    fast.save()
+    assert _listed(client, spare.pk)["name"] == "Renamed"
+
+    days_before = client.get(reverse("fast-stats")).json()["total_fast_days"]
+    Day.objects.create(fast=world.target, church=world.church, date=world.today)
+    assert _listed(client, world.target.pk)["total_number_of_days"] == world.target.day_count + 1
+    assert client.get(reverse("fast-stats")).json()["total_fast_days"] == days_before + 1
+
+    member = make_user(church=world.church)
+    fast_join(profile=member.profile, fast_id=spare.pk)
+    assert _listed(client, spare.pk)["participant_count"] == 1
+    member.delete()
+    assert _listed(client, spare.pk)["participant_count"] == 0
+
+
+UNREACHABLE_REDIS = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+}
+
+
+@pytest.mark.django_db
+def test_requests_are_served_from_the_database_when_redis_is_down(client_for) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(fasts_in_range=3)
+    with override_settings(CACHES=UNREACHABLE_REDIS, DJANGO_REDIS_IGNORE_EXCEPTIONS=True):
+        client = client_for(world.user)
+        assert len(client.get(reverse("fast-list")).json()) == 4  # joined, 2 others, spare
+        assert client.get(reverse("fast-stats")).json()["total_fasts"] == 1
+        response = client.put(reverse("fast-join"), {"fast_id": world.spare.pk}, format="json")
+        assert response.status_code == 200
+        assert _listed(client, world.spare.pk)["joined"] is True
+
+
+def test_concurrent_misses_compute_once() -> None:
+    calls = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.2)
+        return "value"
+
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cached("stampede-test", slow)))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["value"] * 8
+    assert len(calls) == 1

@@ -1,0 +1,116 @@
+"""Data sets for the cost tests, built with bulk inserts so large ones stay quick.
+
+A world has one church, a "heavy" user joined to F fasts of D days, one "target" fast with P
+participants, and N fasts of the church inside the default list range. Every fast's stored
+summary and counter are set exactly as the services would set them.
+"""
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import F
+from django.utils import timezone
+from PIL import Image
+
+from hub.models import Church, Day, Fast, Membership
+from hub.services.calendar import fasts_calendar_refresh
+from tests.factories import ChurchFactory, make_user
+
+PASSWORD = "a-strong-Passw0rd!"
+
+
+@dataclass
+class World:
+    church: Church
+    user: User
+    target: Fast
+    spare: Fast  # a fast nobody joined, for join/leave requests
+    today: dt.date
+
+
+def _fasts_with_days(
+    church: Church, *, count: int, days: int, today: dt.date, tag: str
+) -> list[Fast]:
+    """``count`` fasts of ``days`` consecutive days, spread over past, present and future."""
+    fasts = Fast.objects.bulk_create(
+        [Fast(name=f"{tag} {i}", church=church, description="d") for i in range(count)]
+    )
+    rows = []
+    for i, fast in enumerate(fasts):
+        start = today + dt.timedelta(days=(i % 30) * 10 - 150 - days // 2)
+        rows.extend(
+            Day(date=start + dt.timedelta(days=d), fast=fast, church=church) for d in range(days)
+        )
+    Day.objects.bulk_create(rows, batch_size=5000)
+    fasts_calendar_refresh(fast_ids=[f.pk for f in fasts])
+    return fasts
+
+
+def join_all(user: User, fasts: list[Fast]) -> None:
+    Membership.objects.bulk_create(
+        [Membership(profile=user.profile, fast=f, member_since=user.date_joined) for f in fasts]
+    )
+    Fast.objects.filter(pk__in=[f.pk for f in fasts]).update(
+        participant_count=F("participant_count") + 1
+    )
+
+
+def add_participants(fast: Fast, count: int) -> None:
+    now = timezone.now()
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"p{fast.pk}-{i}@example.org",
+                email=f"p{fast.pk}-{i}@example.org",
+                password="!",
+                date_joined=now - dt.timedelta(seconds=count - i),
+            )
+            for i in range(count)
+        ],
+        batch_size=2000,
+    )
+    profiles = dict(
+        User.objects.filter(pk__in=[u.pk for u in users]).values_list("pk", "profile__pk")
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(profile_id=profiles[u.pk], fast=fast, member_since=u.date_joined)
+            for u in users
+        ],
+        batch_size=2000,
+    )
+    Fast.objects.filter(pk=fast.pk).update(participant_count=F("participant_count") + count)
+
+
+def build_world(
+    *,
+    fasts_per_user: int = 1,
+    days_per_fast: int = 1,
+    participants: int = 1,
+    fasts_in_range: int = 1,
+) -> World:
+    today = timezone.now().date()
+    church = ChurchFactory()
+    user = make_user(church=church, name="Heavy User")
+    user.set_password(PASSWORD)
+    user.save()
+    joined = _fasts_with_days(
+        church, count=fasts_per_user, days=days_per_fast, today=today, tag="Joined"
+    )
+    join_all(user, joined)
+    target = joined[0]
+    if participants > 1:
+        add_participants(target, participants - 1)
+    if fasts_in_range > 1:
+        _fasts_with_days(church, count=fasts_in_range - 1, days=3, today=today, tag="Other")
+    spare = _fasts_with_days(church, count=1, days=3, today=today, tag="Spare")[0]
+    target.refresh_from_db()
+    return World(church=church, user=user, target=target, spare=spare, today=today)
+
+
+def png_bytes(size: int = 64) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
