@@ -154,6 +154,7 @@ def fast_image_thumbnail_sync(*, fast: Fast) -> None:
     thumb_file = fast.image_thumbnail
     if not image_file:
         if thumb_file:
+            _delete_on_commit(storage=thumb_file.storage, name=thumb_file.name)
             fast.image_thumbnail = None
         return
     is_new_upload = not getattr(image_file, "_committed", True)
@@ -172,8 +173,11 @@ def fast_image_thumbnail_sync(*, fast: Fast) -> None:
     old_thumb_name = thumb_file.name if thumb_file else None
     fast.image_thumbnail.save(unique_jpeg_name(), jpeg_encode(image=thumb), save=False)
     if old_thumb_name:
-        storage = fast.image_thumbnail.storage
-        transaction.on_commit(lambda: files_delete(storage=storage, names=[old_thumb_name]))
+        _delete_on_commit(storage=fast.image_thumbnail.storage, name=old_thumb_name)
+
+
+def _delete_on_commit(*, storage: Storage, name: str | None) -> None:
+    transaction.on_commit(lambda: files_delete(storage=storage, names=[name]))
 
 
 def _check_header(image: Image.Image) -> None:

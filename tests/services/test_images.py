@@ -1,0 +1,94 @@
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from hub.models import Fast
+from hub.services import images
+from tests.factories import ChurchFactory, FastFactory
+
+
+def picture(fmt: str = "JPEG", size: tuple[int, int] = (1600, 900)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_thumbnail_make_exact_box_and_width_only() -> None:
+    image = Image.new("RGB", (300, 200))
+    assert images.thumbnail_make(image=image, width=100, height=100).size == (100, 100)
+    assert images.thumbnail_make(image=image, width=150).size == (150, 100)
+    assert images.thumbnail_make(image=image, width=800).size == (300, 200)  # never upscaled
+
+
+def test_image_normalize_limits_the_stored_size() -> None:
+    source = io.BytesIO(picture(size=(4000, 1000)))
+    assert images.image_normalize(source=source).size == (2048, 512)
+
+
+def test_image_normalize_refuses_non_images_and_big_files() -> None:
+    with pytest.raises(images.ImageInvalid):
+        images.image_normalize(source=io.BytesIO(b"hello"))
+    with pytest.raises(images.ImageTooLarge):
+        images.image_normalize(source=io.BytesIO(picture()), max_bytes=100)
+
+
+@pytest.mark.django_db
+def test_fast_image_gets_an_800px_wide_jpeg_thumbnail(settings: Any) -> None:
+    fast = FastFactory(church=ChurchFactory())
+    fast.image = SimpleUploadedFile("banner.png", picture("PNG"))
+    fast.save()
+
+    fast.refresh_from_db()
+    assert fast.image.name.startswith("fast_images/banner")
+    assert fast.image_thumbnail.name.startswith("fast_images/thumbnails/")
+    with Image.open(Path(settings.MEDIA_ROOT) / fast.image_thumbnail.name) as thumb:
+        assert (thumb.format, thumb.size) == ("JPEG", (800, 450))
+    with Image.open(Path(settings.MEDIA_ROOT) / fast.image.name) as original:
+        assert original.size == (1600, 900)  # the uploaded file itself is stored intact
+
+
+@pytest.mark.django_db
+def test_fast_thumbnail_follows_image_changes(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    fast = FastFactory(church=ChurchFactory(), image=ContentFile(picture(), name="a.jpg"))
+    first_thumb = Path(settings.MEDIA_ROOT) / fast.image_thumbnail.name
+    assert first_thumb.exists()
+
+    fast.name = "Renamed"
+    fast.save()  # no image change: the same thumbnail
+    assert (
+        Path(settings.MEDIA_ROOT) / Fast.objects.get(pk=fast.pk).image_thumbnail.name == first_thumb
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fast.image = ContentFile(picture(size=(1000, 1000)), name="b.jpg")
+        fast.save()
+    stored = Fast.objects.get(pk=fast.pk)
+    assert not first_thumb.exists()
+    with Image.open(Path(settings.MEDIA_ROOT) / stored.image_thumbnail.name) as thumb:
+        assert thumb.size == (800, 800)
+
+    second_thumb = Path(settings.MEDIA_ROOT) / stored.image_thumbnail.name
+    with django_capture_on_commit_callbacks(execute=True):
+        fast.image = None
+        fast.save()
+    assert not Fast.objects.get(pk=fast.pk).image_thumbnail
+    assert not second_thumb.exists()
+
+
+@pytest.mark.django_db
+def test_fast_with_an_undecodable_image_still_saves() -> None:
+    fast = FastFactory(church=ChurchFactory(), image=ContentFile(b"not a picture", name="x.jpg"))
+    stored = Fast.objects.get(pk=fast.pk)
+    assert stored.image and not stored.image_thumbnail
