@@ -1,13 +1,19 @@
 """Every error is JSON (API.md §1), whatever raised it."""
 
+import logging
 import math
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+# Seconds a client should wait before retrying when the database is unreachable.
+DATABASE_RETRY_AFTER = 5
 
 
 class BadRequest(exceptions.APIException):
@@ -19,6 +25,16 @@ class BadRequest(exceptions.APIException):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, OperationalError | InterfaceError):
+        # Database unreachable (authentication's user query included): a retryable 503, not a
+        # 500 page. The driver's message stays in the server log only.
+        logger.error("database unavailable: %s", type(exc).__name__, exc_info=exc)
+        unavailable = Response(
+            {"detail": "Service temporarily unavailable."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        unavailable["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return unavailable
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

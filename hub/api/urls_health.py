@@ -1,1 +1,9 @@
-urlpatterns: list = []
+"""/health/ for load balancers and uptime checks (API.md §3, URL name ``health``)."""
+
+from django.urls import path
+
+from hub.api.views.health import HealthApi
+
+urlpatterns = [
+    path("", HealthApi.as_view(), name="health"),
+]

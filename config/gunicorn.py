@@ -1,0 +1,92 @@
+"""Gunicorn settings for production (scripts/serve-production), each one overridable by env.
+
+BIND (default 127.0.0.1:8000; behind a load balancer on another host use 0.0.0.0:$PORT),
+WEB_CONCURRENCY (worker processes, default 2 x cores + 1, at most 12), GUNICORN_THREADS (threads
+per worker, default 4), GUNICORN_TIMEOUT (seconds, default 30), GUNICORN_MAX_REQUESTS (default
+1000, with jitter so workers do not all restart together), FORWARDED_ALLOW_IPS (proxies whose
+X-Forwarded-* headers are trusted, default loopback).
+"""
+
+import json
+import multiprocessing
+import os
+import traceback
+from typing import Any
+
+from gunicorn import glogging  # type: ignore[import-untyped]
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+_port = os.environ.get("PORT", "").strip()
+bind = os.environ.get("BIND") or f"127.0.0.1:{_port or 8000}"
+
+# Requests mostly wait on PostgreSQL and Redis, so a few threads per process use a core well;
+# processes beyond ~2 per core only add memory and database connections.
+workers = min(_int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1), 12)
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 4)
+
+# A worker silent for `timeout` seconds is killed and replaced; every endpoint has a constant
+# query count, so a slow request means a stuck dependency, not legitimate work.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+# Longer than the load balancer's idle timeout (often 60 s) would hold sockets; shorter is fine.
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+
+# Recycle workers now and then (bounded memory growth from any leak), staggered by the jitter.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+
+# Reject oversized request heads before Django sees them. Bodies are limited by Django
+# (DATA_UPLOAD_MAX_MEMORY_SIZE, 6 MB) and should also be capped at the proxy.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Several instances can share a host (and a home directory): no control socket unless asked.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+
+# One JSON object per request on stdout; request_id matches the X-Request-ID Fasthub answers
+# with and the request_id of that request's application log lines (JSON on stderr).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+class JsonAccessLogger(glogging.Logger):
+    """Access lines as real JSON: header values are escaped, unlike a printf-style format."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time))
+        status = str(atoms["s"])
+        line = {
+            "time": atoms["t"].strip("[]"),
+            "logger": "gunicorn.access",
+            "request_id": atoms["{x-request-id}o"],
+            "remote": atoms["h"],
+            "forwarded_for": atoms["{x-forwarded-for}i"],
+            "method": atoms["m"],
+            "path": atoms["U"],
+            "query": atoms["q"],
+            "status": int(status) if status.isdigit() else status,
+            "bytes": atoms["B"],
+            "duration_ms": atoms["M"],
+            "user_agent": atoms["a"],
+        }
+        try:
+            self.access_log.info(json.dumps(line))
+        except Exception:
+            self.error(traceback.format_exc())
+
+
+logger_class = JsonAccessLogger
