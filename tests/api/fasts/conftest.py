@@ -1,0 +1,95 @@
+"""Shared helpers of the fasts API tests: a frozen "today" and JSON error checks."""
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from django.contrib.auth.models import User
+
+from hub.models import Church, Fast
+from tests.factories import ChurchFactory, make_fast, make_user
+
+TODAY = dt.date(2026, 3, 10)
+NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
+
+FAST_KEYS = [
+    "id",
+    "name",
+    "church",
+    "description",
+    "culmination_feast",
+    "culmination_feast_date",
+    "year",
+    "image",
+    "thumbnail",
+    "url",
+    "participant_count",
+    "countdown",
+    "days_to_feast",
+    "start_date",
+    "end_date",
+    "joined",
+    "has_passed",
+    "next_fast_date",
+    "total_number_of_days",
+    "current_day_number",
+    "modal_id",
+]
+
+
+def day(offset: int) -> dt.date:
+    """The date ``offset`` days from the frozen today."""
+    return TODAY + dt.timedelta(days=offset)
+
+
+def iso(offset: int) -> str:
+    return day(offset).isoformat()
+
+
+@contextmanager
+def frozen_at(moment: dt.datetime) -> Iterator[None]:
+    with patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _frozen_now() -> Iterator[None]:
+    with frozen_at(NOW):
+        yield
+
+
+def error_body(response: Any, status: int) -> Any:
+    """The JSON body of an error response, after checking its status and content type."""
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    return response.json()
+
+
+def detail_of(response: Any, status: int = 400) -> str:
+    body = error_body(response, status)
+    assert list(body) == ["detail"], body
+    assert isinstance(body["detail"], str) and body["detail"]
+    return str(body["detail"])
+
+
+def ok(response: Any) -> Any:
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+@pytest.fixture
+def church() -> Church:
+    return ChurchFactory(name="Saint Gregory")
+
+
+@pytest.fixture
+def member(church: Church) -> User:
+    return make_user(church=church, name="Mariam")
+
+
+def fast_in(church: Church, **kwargs: Any) -> Fast:
+    return make_fast(church=church, **kwargs)
