@@ -1,6 +1,7 @@
 """Reading query parameters: each malformed value is a 400 with a clear message (API.md §1)."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -11,6 +12,7 @@ from hub.models import Church, Profile
 from hub.validators import timezone_or_none
 
 UTC = ZoneInfo("UTC")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def caller_profile(request: Request) -> Profile | None:
@@ -48,8 +50,11 @@ def iso_date_param(request: Request, name: str, default: dt.date | None = None) 
         if default is None:
             raise BadRequest(f"{name} query parameter is required.")
         return default
+    # Strictly YYYY-MM-DD: Python also parses week dates such as 2026-W10-2.
+    if not _ISO_DATE.match(raw):
+        return _invalid_date(name)
     try:
-        return dt.date.fromisoformat(raw) if len(raw) == 10 else _invalid_date(name)
+        return dt.date.fromisoformat(raw)
     except ValueError:
         return _invalid_date(name)
 

@@ -26,7 +26,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -80,6 +80,11 @@ class TokenPair:
     access: str
 
 
+def _primary(model: type[Any]) -> str:
+    """The database alias writes to ``model`` go to (reads that must not lag use it)."""
+    return router.db_for_write(model) or "default"
+
+
 # --- Registration ------------------------------------------------------------------------------
 
 
@@ -89,7 +94,7 @@ def email_normalize(email: str) -> str:
 
 def email_is_taken(*, email: str) -> bool:
     normalized = email_normalize(email)
-    return User.objects.filter(username__iexact=normalized).exists()
+    return User.objects.using(_primary(User)).filter(username__iexact=normalized).exists()
 
 
 def user_register(
@@ -165,7 +170,7 @@ def refresh_tokens_revoke_for_user(*, user_id: int) -> None:
     blacklisted = BlacklistedToken._meta.db_table
     outstanding = OutstandingToken._meta.db_table
     now = timezone.now()
-    with connection.cursor() as cursor:
+    with connections[_primary(BlacklistedToken)].cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {blacklisted} (token_id, blacklisted_at) "  # noqa: S608 (table names)
             f"SELECT o.id, %s FROM {outstanding} o "
@@ -185,12 +190,20 @@ def _refresh_token_decode(raw_token: str) -> RefreshToken:
 
 def _outstanding_for(token: RefreshToken) -> OutstandingToken:
     jti = token[jwt_settings.JTI_CLAIM]
-    outstanding = OutstandingToken.objects.select_related("user").filter(jti=jti).first()
+    # Revocation state is read from the primary: a replica may lag behind a logout or rotation.
+    outstanding = (
+        OutstandingToken.objects.using(_primary(OutstandingToken))
+        .select_related("user")
+        .filter(jti=jti)
+        .first()
+    )
     if outstanding is not None:
         return outstanding
     # Every token we issue is recorded; one missing was issued elsewhere with our key (a
     # management shell). Record it so it can be blacklisted like any other.
-    user = User.objects.filter(pk=token.get(jwt_settings.USER_ID_CLAIM)).first()
+    user = (
+        User.objects.using(_primary(User)).filter(pk=token.get(jwt_settings.USER_ID_CLAIM)).first()
+    )
     outstanding, _ = OutstandingToken.objects.get_or_create(
         jti=jti,
         defaults={
@@ -328,7 +341,9 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
         user_id = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError) as exc:
         raise PasswordResetInvalid("Invalid password reset link.") from exc
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id > 0 else None
+    # From the primary: a lagging replica could still accept a token the last reset used up.
+    users = User.objects.using(_primary(User))
+    user = users.filter(pk=user_id, is_active=True).first() if user_id > 0 else None
     if user is None or not default_token_generator.check_token(user, token):
         raise PasswordResetInvalid("Invalid or expired password reset token.")
     validate_password(new_password, user=user)

@@ -103,12 +103,22 @@ def test_confirm_sets_password_once_and_revokes_refresh_tokens(
         ({"uidb64": "bm9wZQ"}, NEW, None),  # "nope"
         ({"uidb64": "!!!"}, NEW, None),
         ({"uidb64": "OTk5OTk5"}, NEW, None),  # user 999999
+        ({"uidb64": "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"}, NEW, None),  # 30 nines
         ({"token": "abc-123"}, NEW, None),
         ({}, NEW, NEW + "x"),
         ({}, "short", None),
         ({}, "password", None),
     ],
-    ids=["uid-not-int", "uid-garbage", "uid-unknown", "bad-token", "mismatch", "short", "common"],
+    ids=[
+        "uid-not-int",
+        "uid-garbage",
+        "uid-unknown",
+        "uid-huge",
+        "bad-token",
+        "mismatch",
+        "short",
+        "common",
+    ],
 )
 def test_confirm_problems_are_400_non_field_errors(
     church: Church, change: dict[str, str], password: str, again: str | None

@@ -120,6 +120,7 @@ def test_unknown_church_is_400(logged_in: Callable[..., Any], church: Church) ->
         {"timezone": ""},
         {"church": "first"},
         {"church": [1]},
+        {"church": 10**30},
         {"name": "N" * 65},
         {"location": "L" * 101},
         {"receive_promotional_emails": "maybe"},
