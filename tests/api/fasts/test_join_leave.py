@@ -301,3 +301,26 @@ def test_the_list_shows_a_fast_edit_at_once(
     (after,) = ok(api_client.get("/api/fasts/", {"church_id": church.pk}))
     assert after["name"] == "Great Lent"
     assert after["countdown"].endswith("until the end of Great Lent")
+
+
+def test_a_deleted_account_leaves_every_count_at_once(
+    client_for: Client, church: Church, member: User, fast: Fast
+) -> None:
+    leaving = make_user(church=church)
+    fast_join(profile=leaving.profile, fast_id=fast.pk)
+    fast_join(profile=member.profile, fast_id=fast.pk)
+    client = client_for(member)
+    assert snapshot(client, fast)["participants"] == [
+        p.pk
+        for p in sorted((leaving.profile, member.profile), key=lambda p: (p.user.date_joined, p.pk))
+    ]
+    assert anonymous_list(church) == 2
+
+    leaving.delete()
+
+    seen = snapshot(client, fast)
+    assert seen["list"] == (1, True)
+    assert seen["detail"] == (1, True)
+    assert seen["participants"] == [member.profile.pk]
+    assert seen["paginated"] == 1
+    assert anonymous_list(church) == 1
