@@ -88,6 +88,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# DATABASE_REPLICA_URL (optional): a PostgreSQL read replica. Reads go there unless the request
+# writes, runs in a transaction, or its caller wrote in the last REPLICA_PIN_SECONDS
+# (hub/db_routers.py; docs/SCALING.md).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {})
+        DATABASES["replica"]["OPTIONS"].setdefault(
+            "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3)
+        )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["hub.db_routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(1, "hub.db_routers.ReplicaPinMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""The read-replica router: where each read goes, decided per request, with read-your-writes.
+
+The ``replica`` alias is added for these tests only, as a second connection to the same test
+database (what ``TEST: {"MIRROR": "default"}`` means), so data is identical and only the alias a
+query ran on tells the routing apart. Request-flow tests run outside the per-test transaction
+(``transaction=True``): inside a transaction every read belongs on the primary by design.
+"""
+
+import copy
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from hub.db_routers import (
+    PRIMARY,
+    REPLICA,
+    PrimaryReplicaRouter,
+    replica_pin_key,
+    use_primary,
+)
+from hub.models import Church, Fast
+from tests.factories import ChurchFactory, make_fast, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+PIN_MIDDLEWARE = "hub.db_routers.ReplicaPinMiddleware"
+
+
+@pytest.fixture(scope="module")
+def replica_alias(django_db_setup: None) -> Iterator[None]:
+    """The ``replica`` alias, added before the tests' database access is set up (which checks
+    the aliases a test may use), as a mirror of the already created test database."""
+    mirror = copy.deepcopy(connections.settings[PRIMARY])
+    mirror["TEST"] = {"MIRROR": PRIMARY}
+    connections.settings[REPLICA] = mirror
+    yield
+    connections[REPLICA].close()
+    del connections[REPLICA]
+    del connections.settings[REPLICA]
+
+
+@pytest.fixture
+def replica(replica_alias: None, settings: Any) -> None:
+    """The router and the pin middleware installed, as settings do with DATABASE_REPLICA_URL."""
+    settings.DATABASE_ROUTERS = ["hub.db_routers.PrimaryReplicaRouter"]
+    settings.MIDDLEWARE = [settings.MIDDLEWARE[0], PIN_MIDDLEWARE, *settings.MIDDLEWARE[1:]]
+    settings.REPLICA_PIN_SECONDS = 10
+
+
+# Request flows read outside the per-test transaction and may use both aliases.
+flow = pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA])
+
+
+def seasoned_client(user: User) -> APIClient:
+    """A client whose access token was issued a minute ago (not a just-logged-in caller)."""
+    token = AccessToken.for_user(user)
+    token.set_iat(at_time=token.current_time - dt.timedelta(minutes=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+class Routed:
+    """The statements one block ran on the primary and on the replica."""
+
+    def __enter__(self) -> "Routed":
+        self._primary = CaptureQueriesContext(connections[PRIMARY])
+        self._replica = CaptureQueriesContext(connections[REPLICA])
+        self._primary.__enter__()
+        self._replica.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._replica.__exit__(*exc)
+        self._primary.__exit__(*exc)
+
+    @property
+    def primary(self) -> int:
+        return len(self._primary)
+
+    @property
+    def replica(self) -> int:
+        return len(self._replica)
+
+
+# --- Router decisions --------------------------------------------------------------------------
+
+
+def test_without_a_replica_alias_everything_reads_the_primary() -> None:
+    """Settings without DATABASE_REPLICA_URL never install the router; if one is installed
+    anyway (a replica removed from settings), it still reads the primary."""
+    had_alias = connections.settings.pop(REPLICA, None)
+    try:
+        assert PrimaryReplicaRouter().db_for_read(Fast) == PRIMARY
+    finally:
+        if had_alias is not None:
+            connections.settings[REPLICA] = had_alias
+
+
+@pytest.mark.usefixtures("replica")
+def test_reads_go_to_the_replica_writes_to_the_primary() -> None:
+    router = PrimaryReplicaRouter()
+    assert not connections[PRIMARY].in_atomic_block
+    assert router.db_for_read(Fast) == REPLICA
+    assert router.db_for_write(Fast) == PRIMARY
+    assert router.allow_migrate(PRIMARY, "hub") is True
+    assert router.allow_migrate(REPLICA, "hub") is False
+
+
+@pytest.mark.usefixtures("replica")
+def test_reads_inside_a_transaction_or_a_pinned_request_use_the_primary() -> None:
+    router = PrimaryReplicaRouter()
+    token = use_primary.set(True)
+    try:
+        assert router.db_for_read(Fast) == PRIMARY
+    finally:
+        use_primary.reset(token)
+    assert router.db_for_read(Fast) == REPLICA
+
+
+@flow
+@pytest.mark.usefixtures("replica")
+def test_reads_inside_a_transaction_use_the_primary() -> None:
+    router = PrimaryReplicaRouter()
+    with transaction.atomic():
+        assert router.db_for_read(Fast) == PRIMARY
+        # The ORM asks the router too: a read in a transaction sees the transaction's writes.
+        church = Church.objects.create(name="In transaction")
+        assert Church.objects.get(pk=church.pk).name == "In transaction"
+    assert router.db_for_read(Fast) == REPLICA
+
+
+# --- Request flow ------------------------------------------------------------------------------
+
+
+@flow
+@pytest.mark.usefixtures("replica")
+def test_read_your_writes_pins_the_writer_and_only_the_writer(settings: Any) -> None:
+    church = ChurchFactory()
+    fast = make_fast(church=church, start=dt.date.today(), days=3)
+    writer, other = make_user(church=church), make_user(church=church)
+    writer_client, other_client = seasoned_client(writer), seasoned_client(other)
+
+    with Routed() as routed:
+        response = writer_client.get("/api/fasts/stats/")
+    assert response.status_code == 200
+    assert response.json()["joined_fasts"] == []
+    assert routed.replica > 0 and routed.primary == 0
+
+    with Routed() as routed:
+        response = writer_client.put("/api/fasts/join/", {"fast_id": fast.pk}, format="json")
+    assert response.status_code == 200
+    assert routed.primary > 0 and routed.replica == 0  # a write request reads the primary too
+
+    with Routed() as routed:
+        response = writer_client.get("/api/fasts/stats/")
+    assert response.status_code == 200
+    assert response.json()["joined_fasts"] == [fast.pk]
+    assert routed.primary > 0 and routed.replica == 0  # the writer reads its own write
+
+    with Routed() as routed:
+        response = other_client.get(f"/api/fasts/{fast.pk}/participants/")
+    assert response.status_code == 200
+    assert routed.replica > 0 and routed.primary == 0  # everyone else still reads the replica
+
+    # When the pin expires, the writer goes back to the replica.
+    settings.REPLICA_PIN_SECONDS = 1
+    from django.core.cache import cache
+
+    cache.set(replica_pin_key(user_id=writer.pk), 1, timeout=1)
+    time.sleep(1.5)
+    with Routed() as routed:
+        response = writer_client.get("/api/fasts/stats/")
+    assert response.status_code == 200
+    assert routed.replica > 0 and routed.primary == 0
+
+
+@flow
+@pytest.mark.usefixtures("replica")
+def test_a_freshly_issued_token_reads_the_primary() -> None:
+    """Right after register/login the user row may not be on the replica yet."""
+    user = make_user(church=ChurchFactory())
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    with Routed() as routed:
+        response = client.get("/api/profile/")
+    assert response.status_code == 200
+    assert routed.primary > 0 and routed.replica == 0
+
+
+@flow
+@pytest.mark.usefixtures("replica")
+def test_anonymous_reads_use_the_replica_and_logins_the_primary() -> None:
+    ChurchFactory(name="Replicated")
+    with Routed() as routed:
+        response = APIClient().get("/api/churches/")
+    assert response.status_code == 200
+    assert [row["name"] for row in response.json()["results"]] == ["Replicated"]
+    assert routed.replica > 0 and routed.primary == 0
+
+    user = make_user()
+    with Routed() as routed:
+        response = APIClient().post(
+            "/api/token/",
+            {"email": user.email, "password": "a-strong-Passw0rd!"},
+            format="json",
+        )
+    assert response.status_code == 200, response.json()
+    assert routed.primary > 0 and routed.replica == 0
+
+
+@flow
+@pytest.mark.usefixtures("replica")
+def test_an_invalid_token_reads_nothing_and_answers_401() -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    response = client.get("/api/fasts/stats/")
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+# --- Settings wiring ---------------------------------------------------------------------------
+
+
+def test_settings_add_the_replica_only_when_configured() -> None:
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'aliases': sorted(s.DATABASES), "
+        "'mirror': s.DATABASES.get('replica', {}).get('TEST', {}).get('MIRROR'), "
+        "'routers': list(getattr(s, 'DATABASE_ROUTERS', [])), "
+        f"'pin': {PIN_MIDDLEWARE!r} in s.MIDDLEWARE, 'seconds': s.REPLICA_PIN_SECONDS}}))"
+    )
+
+    def wiring(**extra: str) -> dict[str, Any]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_REPLICA")}
+        env.update(DJANGO_SETTINGS_MODULE="config.settings.test", **extra)
+        result = subprocess.run(  # noqa: S603 - fixed argv built in this module
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=60,
+            capture_output=True,
+            text=True,
+        )
+        return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+    off = wiring()
+    assert off == {
+        "aliases": ["default"],
+        "mirror": None,
+        "routers": [],
+        "pin": False,
+        "seconds": 10,
+    }
+    on = wiring(
+        DATABASE_REPLICA_URL="postgres://reader@replica.internal:5432/fasthub",
+        REPLICA_PIN_SECONDS="5",
+    )
+    assert on == {
+        "aliases": ["default", "replica"],
+        "mirror": "default",
+        "routers": ["hub.db_routers.PrimaryReplicaRouter"],
+        "pin": True,
+        "seconds": 5,
+    }
