@@ -28,6 +28,7 @@ def test_measures_two_endpoints_cold_and_warm() -> None:
         assert isinstance(m.queries, int) and m.queries >= 1
         assert m.runs == 2
         assert 0 < m.min_ms <= m.median_ms <= m.p95_ms
+        assert m.cpu_median_ms > 0
         assert m.peak_mib > 0
         assert m.response_bytes > 0
     stats = {m.cache: m for m in results if m.endpoint == "fast-stats"}
