@@ -31,7 +31,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "fast-participants": 3,
     "fast-participants-paginated": 3,
     "fast-stats": 2,
-    "fast-days-list": 2,
+    "fast-days-list": 3,  # + an existence check only when the page is empty
     "user-days": 2,
     "fast_on_date_user": 2,
     "fast_on_date": 2,

@@ -1,6 +1,6 @@
 """Churches: a page-number list by name, and one church."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
+from hub.api.schema import NOT_FOUND, page_of
 from hub.api.serializers.fasts import ChurchSerializer
 from hub.selectors.churches import church_by_id, churches_page
 
@@ -18,7 +19,8 @@ class ChurchListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("page", int, description="Page number (10 per page).")],
-        responses={200: ChurchSerializer(many=True)},
+        responses={200: page_of(ChurchSerializer, "ChurchPage"), 404: NOT_FOUND},
+        operation_id="api_churches_list",
         summary="Churches, by name",
     )
     def get(self, request: Request) -> Response:
@@ -33,7 +35,7 @@ class ChurchDetailApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(responses={200: ChurchSerializer, 404: OpenApiResponse()})
+    @extend_schema(responses={200: ChurchSerializer, 404: NOT_FOUND})
     def get(self, request: Request, pk: int) -> Response:
         church = church_by_id(church_id=pk)
         if church is None:

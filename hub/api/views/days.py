@@ -1,6 +1,6 @@
 """Days of a fast, and the caller's days, page by page in date order."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
+from hub.api.schema import NOT_FOUND, UNAUTHENTICATED, page_of
 from hub.api.serializers.fasts import DaySerializer, day_data
 from hub.selectors.days import fast_days_page, profile_days_page
 from hub.selectors.fasts import fast_day_count
@@ -20,7 +21,7 @@ class FastDaysApi(APIView):
 
     @extend_schema(
         parameters=[PAGE_PARAM],
-        responses={200: DaySerializer(many=True), 404: OpenApiResponse()},
+        responses={200: page_of(DaySerializer, "DayPage"), 404: NOT_FOUND},
         summary="Days of a fast, by date",
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -42,7 +43,7 @@ class UserDaysApi(APIView):
 
     @extend_schema(
         parameters=[PAGE_PARAM],
-        responses={200: DaySerializer(many=True)},
+        responses={200: page_of(DaySerializer, "DayPage"), 401: UNAUTHENTICATED, 404: NOT_FOUND},
         summary="Days of the fasts the caller joined, by date",
     )
     def get(self, request: Request) -> Response:

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from hub.api.errors import BadRequest
 from hub.api.pagination import PAGE_SIZE, counted_slice, page_envelope, page_param
 from hub.api.params import caller_profile, church_context, iso_date_param, request_today
+from hub.api.schema import BAD_REQUEST, NOT_FOUND, UNAUTHENTICATED, UNSUPPORTED_MEDIA, page_of
 from hub.api.serializers.fasts import (
     FastMembershipInputSerializer,
     FastSerializer,
@@ -42,7 +43,6 @@ from hub.selectors.fasts import (
 from hub.selectors.stats import profile_stats
 from hub.services.memberships import AlreadyJoined, FastNotFound, NotJoined, fast_join, fast_leave
 
-ERRORS_400 = OpenApiResponse(description='Bad request: `{"detail": "..."}`.')
 TZ_PARAM = OpenApiParameter(
     "tz", str, description="IANA time zone for 'today' (default: profile time zone, else UTC)."
 )
@@ -70,7 +70,7 @@ class FastListApi(APIView):
             OpenApiParameter("end_date", OpenApiTypes.DATE, description="Default: today+180."),
             TZ_PARAM,
         ],
-        responses={200: FastSerializer(many=True), 400: ERRORS_400},
+        responses={200: FastSerializer(many=True), 400: BAD_REQUEST},
         summary="Fasts of the church with a day in the date range, by start date",
     )
     def get(self, request: Request) -> Response:
@@ -103,7 +103,9 @@ class FastListApi(APIView):
 class FastDetailApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[TZ_PARAM], responses={200: FastSerializer, 404: OpenApiResponse()})
+    @extend_schema(
+        parameters=[TZ_PARAM], responses={200: FastSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}
+    )
     def get(self, request: Request, pk: int) -> Response:
         today = request_today(request)
         profile = caller_profile(request)
@@ -132,7 +134,7 @@ class FastsByDateApi(APIView):
             TZ_PARAM,
             PAGE_PARAM,
         ],
-        responses={200: FastSerializer(many=True), 400: ERRORS_400},
+        responses={200: page_of(FastSerializer, "FastPage"), 400: BAD_REQUEST, 404: NOT_FOUND},
         summary="Fasts of the church with a day on the date (day numbers count up to it)",
     )
     def get(self, request: Request) -> Response:
@@ -157,7 +159,7 @@ class FastsByFeastDateApi(APIView):
             TZ_PARAM,
             PAGE_PARAM,
         ],
-        responses={200: FastSerializer(many=True), 400: ERRORS_400},
+        responses={200: page_of(FastSerializer, "FastPage"), 400: BAD_REQUEST, 404: NOT_FOUND},
         summary="Fasts of the church whose culmination feast falls on the date",
     )
     def get(self, request: Request) -> Response:
@@ -191,8 +193,10 @@ class FastJoinApi(_MembershipApi):
         request=FastMembershipInputSerializer,
         responses={
             200: OpenApiResponse(description="`{}`"),
-            400: ERRORS_400,
-            404: OpenApiResponse(),
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+            415: UNSUPPORTED_MEDIA,
         },
         summary="Join a fast",
     )
@@ -214,8 +218,10 @@ class FastLeaveApi(_MembershipApi):
         request=FastMembershipInputSerializer,
         responses={
             200: OpenApiResponse(description='`{"detail": "Successfully left the fast."}`'),
-            400: ERRORS_400,
-            404: OpenApiResponse(),
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+            415: UNSUPPORTED_MEDIA,
         },
         summary="Leave a fast",
     )
@@ -236,7 +242,9 @@ class FastStatsApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[TZ_PARAM], responses={200: StatsSerializer}, summary="The caller's totals"
+        parameters=[TZ_PARAM],
+        responses={200: StatsSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+        summary="The caller's totals",
     )
     def get(self, request: Request) -> Response:
         profile: Profile = request.user.profile  # type: ignore[union-attr]

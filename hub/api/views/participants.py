@@ -4,7 +4,7 @@ Two queries after authentication: the fast's stored ``participant_count`` (also 
 and the page itself (an index range scan, see hub.selectors.participants).
 """
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from hub.api.errors import BadRequest
 from hub.api.pagination import MAX_LIMIT, int_param, limit_offset_envelope
+from hub.api.schema import BAD_REQUEST, NOT_FOUND, UNAUTHENTICATED, page_of
 from hub.api.serializers.fasts import ParticipantSerializer, participant_data
 from hub.selectors.fasts import fast_participant_count
 from hub.selectors.participants import participants_page
@@ -33,7 +34,12 @@ class FastParticipantsApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("limit", int, description="Default 6, at most 100.")],
-        responses={200: ParticipantSerializer(many=True), 404: OpenApiResponse()},
+        responses={
+            200: ParticipantSerializer(many=True),
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+        },
         summary="The first participants of a fast",
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -59,9 +65,10 @@ class FastParticipantsPaginatedApi(APIView):
             OpenApiParameter("offset", int, description="Default 0."),
         ],
         responses={
-            200: ParticipantSerializer(many=True),
-            400: OpenApiResponse(),
-            404: OpenApiResponse(),
+            200: page_of(ParticipantSerializer, "ParticipantPage"),
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
         },
         summary="Participants of a fast, limit/offset pages",
     )

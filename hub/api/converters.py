@@ -1,0 +1,16 @@
+"""Path converters: an id is a positive 64-bit integer, anything else is simply not found."""
+
+MAX_ID = 2**63 - 1
+
+
+class IdConverter:
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 0 < number <= MAX_ID:
+            raise ValueError(value)  # the URL does not match: a JSON 404
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
