@@ -177,7 +177,9 @@ REST_FRAMEWORK: dict[str, Any] = {
         "password_reset_ip": env_str("THROTTLE_PASSWORD_RESET_IP", "10/hour"),
         "password_reset_account": env_str("THROTTLE_PASSWORD_RESET_ACCOUNT", "3/hour"),
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
+    # 0: the client address is REMOTE_ADDR. (DRF's None would trust X-Forwarded-For as sent,
+    # letting any client pick a fresh address for each login attempt.)
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
