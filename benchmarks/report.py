@@ -124,7 +124,7 @@ def backend_info() -> dict[str, Any]:
         "django": django.get_version(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         # Other processes share the CPUs; the load when the run started says how quiet it was.
-        "load_average_1min": os.getloadavg()[0],
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
 
@@ -359,7 +359,8 @@ def _markdown_write(run: Run, output_dir: Path) -> Path:
         f"{run.warmup} warm-up requests; cache `{info['cache']}`.",
         f"Machine: {info['cpu']} ({info['cpu_count']} CPUs), {info['platform']}, "
         f"Python {info['python']}, Django {info['django']}, {info['date']}, "
-        f"load average {info['load_average_1min']:.2f} at the start.",
+        f"1-minute load average {info['load_average_1min']:.2f} at the start, "
+        f"{info.get('load_average_1min_end', float('nan')):.2f} at the end.",
         "",
         "Cells: queries / median ms / p95 ms / tracemalloc peak MiB of one request. "
         "F fasts of D days joined by the caller; P participants of the fast asked about.",

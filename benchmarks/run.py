@@ -381,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         cache.clear()
         _test_database_destroy(real_name)
 
+    backend_info["load_average_1min_end"] = round(os.getloadavg()[0], 2)
     run = report.Run(
         backend=backend_info,
         scenarios=list(scenarios),
