@@ -19,6 +19,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from hub.models import Church, Day, Fast, Membership, Profile
 from hub.services.calendar import fasts_calendar_refresh
+from hub.services.member_days import member_days_rebuild
 
 # Half-width of the fast list's default date range (API.md, "Fast list").
 LIST_HALF_RANGE_DAYS = 180
@@ -151,6 +152,7 @@ def scenario_build(scenario: Scenario) -> ScenarioData:
 
     target = fasts[target_index]
     _participants_add(fast_id=target.pk, count=scenario.participants - 1, now=now)
+    member_days_rebuild(fast_ids=fast_ids)
     if connection.vendor == "postgresql":
         # Fresh bulk loads have no planner statistics yet; autovacuum would gather them soon
         # after in production, so plans are measured as they would settle.
@@ -203,6 +205,7 @@ def _participants_add(*, fast_id: int, count: int, now: dt.datetime) -> None:
 _WIPE_TABLES = (
     "token_blacklist_blacklistedtoken",
     "token_blacklist_outstandingtoken",
+    "hub_member_day",
     "hub_profile_fasts",
     "hub_day",
     "hub_fast",

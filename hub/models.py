@@ -190,3 +190,32 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"profile {self.profile_id} in fast {self.fast_id}"
+
+
+class MemberDay(models.Model):
+    """One day of a fast a profile joined (table ``hub_member_day``).
+
+    The caller's days, by date, are then an index range scan on (profile, date, day): a page
+    costs O(page) whatever the number of fasts joined and days in them. Rows are written with
+    the membership (``hub.services.memberships``) and with each day change
+    (``hub.services.member_days``); ``manage.py rebuild_member_days`` recomputes them.
+    """
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    day = models.ForeignKey(Day, on_delete=models.CASCADE, related_name="+")
+    fast = models.ForeignKey(Fast, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+
+    class Meta:
+        db_table = "hub_member_day"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "date", "day"], name="hub_member_day_profile_date_day_uniq"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["profile", "fast"], name="hub_member_day_prof_fast_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"profile {self.profile_id} keeps day {self.day_id}"

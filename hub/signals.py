@@ -12,12 +12,14 @@ from django.dispatch import receiver
 from hub.caching import churches_bump, profiles_bump_for_fasts
 from hub.models import Day, Fast, Profile
 from hub.services.calendar import fasts_calendar_refresh
+from hub.services.member_days import member_days_sync_day
 from hub.services.memberships import memberships_release_for_profile
 
 
 @receiver(post_init, sender=Day)
 def _day_remember_fast(sender: type[Day], instance: Day, **kwargs: Any) -> None:
     instance._loaded_fast_id = instance.fast_id  # type: ignore[attr-defined]
+    instance._loaded_date = instance.date  # type: ignore[attr-defined]
 
 
 @receiver(post_save, sender=Day)
@@ -26,7 +28,11 @@ def _day_saved(sender: type[Day], instance: Day, raw: bool = False, **kwargs: An
         return
     previous = getattr(instance, "_loaded_fast_id", None)
     fasts_calendar_refresh(fast_ids={instance.fast_id, previous})
+    moved = kwargs.get("created") or previous != instance.fast_id
+    if moved or getattr(instance, "_loaded_date", None) != instance.date:
+        member_days_sync_day(day_id=instance.pk)
     instance._loaded_fast_id = instance.fast_id  # type: ignore[attr-defined]
+    instance._loaded_date = instance.date  # type: ignore[attr-defined]
 
 
 @receiver(post_delete, sender=Day)

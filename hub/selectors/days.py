@@ -1,15 +1,14 @@
 """Days of a fast and days of the fasts a profile joined, a page at a time, by date.
 
-Each page query also returns the total row count through ``COUNT(*) OVER ()``, so a page with
-its count is one query.
+Each page query also returns the total, so a page with its count is one query.
 """
 
 import datetime as dt
 from typing import NamedTuple
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Subquery, Sum
 
-from hub.models import Day
+from hub.models import Day, Fast, MemberDay, Membership
 
 
 class DayRow(NamedTuple):
@@ -20,20 +19,36 @@ class DayRow(NamedTuple):
     total: int
 
 
-def _page(queryset: QuerySet[Day], *, offset: int, limit: int) -> list[DayRow]:
+def fast_days_page(*, fast_id: int, offset: int, limit: int) -> list[DayRow]:
+    """A page of a fast's days: a range scan on the (fast, date) index, O(page); the total is
+    the fast's stored day count. One query."""
+    total = Fast.objects.filter(pk=fast_id).values("day_count")
     rows = (
-        queryset.annotate(total=Window(Count("pk")))
+        Day.objects.filter(fast_id=fast_id)
+        .annotate(total=Subquery(total))
         .order_by("date", "id")
         .values_list("id", "date", "fast_id", "church_id", "total")[offset : offset + limit]
     )
     return [DayRow(*row) for row in rows]
 
 
-def fast_days_page(*, fast_id: int, offset: int, limit: int) -> list[DayRow]:
-    return _page(Day.objects.filter(fast_id=fast_id), offset=offset, limit=limit)
-
-
 def profile_days_page(*, profile_id: int, offset: int, limit: int) -> list[DayRow]:
-    return _page(
-        Day.objects.filter(fast__memberships__profile_id=profile_id), offset=offset, limit=limit
+    """The days of the fasts a profile joined: an index range scan on the per-member day index
+    (profile, date, day), O(page); the total is the sum of the joined fasts' stored day counts,
+    a scalar subquery over the profile's memberships evaluated once. One query."""
+    total = (
+        Membership.objects.filter(profile_id=profile_id)
+        .order_by()
+        .values("profile_id")
+        .annotate(n=Sum("fast__day_count"))
+        .values("n")
     )
+    rows = (
+        MemberDay.objects.filter(profile_id=profile_id)
+        .annotate(total=Subquery(total))
+        .order_by("date", "day_id")
+        .values_list("day_id", "date", "fast_id", "day__church_id", "total")[
+            offset : offset + limit
+        ]
+    )
+    return [DayRow(*row) for row in rows]

@@ -2,7 +2,7 @@
 
 Each write is one transaction that changes the membership row, the fast's stored
 ``participant_count`` and the cache versions of the member's profile and the fast's church, so
-counters and caches can never disagree with the memberships. Constant cost: 4 statements for a
+counters and caches can never disagree with the memberships. Constant cost: 5 statements for a
 join or a leave, whatever the number of participants or fasts.
 """
 
@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from hub.models import Church, Fast, Membership, Profile
+from hub.services.member_days import member_days_add, member_days_remove
 
 
 class MembershipError(Exception):
@@ -29,7 +30,8 @@ class NotJoined(MembershipError):
 
 
 def fast_join(*, profile: Profile, fast_id: int) -> None:
-    """Join: 4 statements in one transaction (counter, membership, two version bumps).
+    """Join: 5 statements in one transaction (counter, membership, the member's days, two
+    version bumps).
 
     The counter update comes first: it both proves the fast exists and takes the fast's row
     lock, so concurrent joins of one fast queue there instead of deadlocking later.
@@ -41,6 +43,7 @@ def fast_join(*, profile: Profile, fast_id: int) -> None:
             Membership.objects.create(
                 profile=profile, fast_id=fast_id, member_since=profile.user.date_joined
             )
+            member_days_add(profile_id=profile.pk, fast_id=fast_id)
     except IntegrityError:
         # The unique (profile, fast) insert lost; the whole transaction, counter included,
         # rolled back.
@@ -48,10 +51,12 @@ def fast_join(*, profile: Profile, fast_id: int) -> None:
 
 
 def fast_leave(*, profile: Profile, fast_id: int) -> None:
-    """Leave: 4 statements in one transaction (membership, counter, two version bumps)."""
+    """Leave: 5 statements in one transaction (membership, the member's days, counter, two
+    version bumps)."""
     with transaction.atomic():
         deleted, _ = Membership.objects.filter(profile=profile, fast_id=fast_id).delete()
         if deleted:
+            member_days_remove(profile_id=profile.pk, fast_id=fast_id)
             _counters_add(profile_id=profile.pk, fast_id=fast_id, delta=-1)
             return
     if Fast.objects.filter(pk=fast_id).exists():

@@ -16,6 +16,7 @@ from PIL import Image
 
 from hub.models import Church, Day, Fast, Membership
 from hub.services.calendar import fasts_calendar_refresh
+from hub.services.member_days import member_days_rebuild
 from tests.factories import ChurchFactory, make_user
 
 PASSWORD = "a-strong-Passw0rd!"
@@ -55,6 +56,7 @@ def join_all(user: User, fasts: list[Fast]) -> None:
     Fast.objects.filter(pk__in=[f.pk for f in fasts]).update(
         participant_count=F("participant_count") + 1
     )
+    member_days_rebuild(fast_ids=[f.pk for f in fasts])
 
 
 def add_participants(fast: Fast, count: int) -> None:
@@ -82,6 +84,7 @@ def add_participants(fast: Fast, count: int) -> None:
         batch_size=2000,
     )
     Fast.objects.filter(pk=fast.pk).update(participant_count=F("participant_count") + count)
+    member_days_rebuild(fast_ids=[fast.pk])
 
 
 def build_world(
