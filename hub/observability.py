@@ -34,7 +34,8 @@ _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        if not hasattr(record, "request_id"):  # an explicit extra={"request_id": ...} wins
+            record.request_id = request_id_var.get()
         return True
 
 
@@ -65,13 +66,12 @@ class RequestCostMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware chain
+        # returns, and those lines should carry the id too. The next request sets its own.
+        request_id_var.set(request_id)
         meter = _QueryMeter()
-        try:
-            with connection.execute_wrapper(meter):
-                response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        with connection.execute_wrapper(meter):
+            response = self.get_response(request)
         response["X-Request-ID"] = request_id
         if settings.SERVER_TIMING:
             response["Server-Timing"] = (

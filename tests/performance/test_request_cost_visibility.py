@@ -49,3 +49,17 @@ def test_a_request_within_budget_logs_nothing(caplog: pytest.LogCaptureFixture) 
     with caplog.at_level(logging.WARNING, logger="hub.cost"):
         send(world, Call("get", reverse("fast-stats")))
     assert not [r for r in caplog.records if r.name == "hub.cost"]
+
+
+@pytest.mark.django_db
+def test_django_error_log_lines_carry_the_request_id(caplog: pytest.LogCaptureFixture) -> None:
+    from rest_framework.test import APIClient
+
+    from hub.observability import RequestIdFilter
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = APIClient().get("/api/fasts/", HTTP_X_REQUEST_ID="trace-42")
+    assert response.status_code == 400 and response["X-Request-ID"] == "trace-42"
+    record = next(r for r in caplog.records if r.name == "django.request")
+    RequestIdFilter().filter(record)
+    assert record.request_id == "trace-42"  # type: ignore[attr-defined]
