@@ -157,7 +157,7 @@ SIMPLE_JWT: dict[str, Any] = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
-    "SIGNING_KEY": env_str("JWT_SIGNING_KEY", SECRET_KEY),
+    "SIGNING_KEY": env_str("JWT_SIGNING_KEY", "") or SECRET_KEY,  # empty means unset
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 

@@ -10,7 +10,8 @@ from config.settings.env import env_bool, env_int, env_str
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 SECRET_KEY = os.environ["SECRET_KEY"]
-SIMPLE_JWT["SIGNING_KEY"] = env_str("JWT_SIGNING_KEY", SECRET_KEY)  # noqa: F405
+# Set but empty counts as unset: an empty HMAC key would let anyone mint tokens.
+SIMPLE_JWT["SIGNING_KEY"] = os.environ.get("JWT_SIGNING_KEY") or SECRET_KEY  # noqa: F405
 
 DEBUG = env_bool("DEBUG", default=False)
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]  # noqa: F405

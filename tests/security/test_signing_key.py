@@ -1,0 +1,53 @@
+"""The JWT signing key comes from the environment in production, never from an empty value.
+
+(That production refuses to start without SECRET_KEY is tested in tests/settings.)
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "secret-key-for-this-test-" + "s" * 40
+JWT_KEY = "jwt-key-for-this-test-" + "j" * 40
+# What simplejwt actually signs and verifies with, as seen by the running settings.
+PRINT_KEY = (
+    "from rest_framework_simplejwt.state import token_backend; "
+    "print('KEY=' + token_backend.signing_key)"
+)
+
+
+def _signing_key(**env: str) -> str:
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "JWT_SIGNING_KEY", "DEBUG"}
+        and not key.startswith(("DJANGO_", "PYTEST_"))
+    }
+    base.update(DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="x", **env)
+    result = subprocess.run(  # noqa: S603 - fixed argv, this interpreter
+        [sys.executable, "manage.py", "shell", "-c", PRINT_KEY],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.split("KEY=", 1)[1].strip()
+
+
+def test_jwt_signing_key_from_the_environment() -> None:
+    assert _signing_key(SECRET_KEY=SECRET, JWT_SIGNING_KEY=JWT_KEY) == JWT_KEY
+
+
+@pytest.mark.parametrize("jwt_key", [None, ""])
+def test_without_a_jwt_key_the_secret_key_signs(jwt_key: str | None) -> None:
+    env = {"SECRET_KEY": SECRET}
+    if jwt_key is not None:
+        env["JWT_SIGNING_KEY"] = jwt_key  # set but empty must not mean "sign with no key"
+    assert _signing_key(**env) == SECRET
