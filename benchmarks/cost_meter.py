@@ -8,9 +8,9 @@ alike. Prints the medians and the difference per request.
 """
 
 import argparse
-import warnings
 import statistics
 import time
+import warnings
 
 from benchmarks.run import _django_setup, _test_database_create, _test_database_destroy
 
