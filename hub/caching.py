@@ -19,7 +19,7 @@ computes from the database.
 
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,6 +53,15 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def cache_get(key: str) -> Any:
+    """A plain read (1 operation); None on a miss or when the cache is down."""
+    return cache.get(key)
+
+
+def cache_set(key: str, value: object) -> None:
+    cache.set(key, value, timeout=settings.CACHE_TTL)
+
+
 # --- Keys ------------------------------------------------------------------------------------
 
 
@@ -60,6 +69,12 @@ def church_fast_list_key(
     *, church_id: int, version: int, start: str, end: str, today: str, base_url: str
 ) -> str:
     return f"fastlist:{church_id}:{version}:{start}:{end}:{today}:{base_url}"
+
+
+def church_fast_key(
+    *, church_id: int, version: int, fast_id: int, today: str, base_url: str
+) -> str:
+    return f"fast:{church_id}:{version}:{fast_id}:{today}:{base_url}"
 
 
 def profile_stats_key(*, profile_id: int, version: int, today: str) -> str:

@@ -4,6 +4,7 @@ import logging
 import math
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
@@ -57,6 +58,8 @@ def json_server_error(request: HttpRequest) -> JsonResponse:
 
 
 def json_bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"detail": "Request body too large."}, status=413)
     return JsonResponse({"detail": "Bad request."}, status=400)
 
 

@@ -137,3 +137,47 @@ def test_concurrent_misses_compute_once() -> None:
         thread.join()
     assert results == ["value"] * 8
     assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_fast_detail_cold_then_warm(client_for) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(participants=20)
+    kwargs = {"pk": world.target.pk}
+    queries, ops, body = _get(world, "fast-detail", cold=True, **kwargs)
+    assert (queries, ops) == (2, {"get": 1, "set": 1})
+    client_for(world.user).get(reverse("fast-stats"))  # unrelated reads leave it cached
+    _get(world, "fast-list", cold=False)  # caches the caller's joined ids
+    queries, ops, warm = _get(world, "fast-detail", cold=False, **kwargs)
+    assert (queries, ops) == (1, {"get": 2})
+    assert warm == body and warm["joined"] is True  # type: ignore[index]
+
+
+@pytest.mark.django_db
+def test_fast_detail_is_fresh_and_per_user_through_the_cache(client_for) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(fasts_in_range=2)
+    other = make_user(church=world.church)
+    path = reverse("fast-detail", kwargs={"pk": world.spare.pk})
+    mine, theirs = client_for(world.user), client_for(other)
+    before = mine.get(path).json()
+    assert before["participant_count"] == 0
+    fast_join(profile=other.profile, fast_id=world.spare.pk)
+    assert theirs.get(path).json()["joined"] is True
+    detail = mine.get(path).json()
+    assert (detail["participant_count"], detail["joined"]) == (1, False)
+    Day.objects.create(fast=world.spare, church=world.church, date=world.today)
+    assert mine.get(path).json()["total_number_of_days"] == before["total_number_of_days"] + 1
+    fast = Fast.objects.get(pk=world.spare.pk)
+    fast.name = "Renamed"
+    fast.save()
+    assert theirs.get(path).json()["name"] == "Renamed"
+
+
+@pytest.mark.django_db
+def test_fast_of_another_church_is_never_served_from_the_callers_cache(client_for) -> None:  # type: ignore[no-untyped-def]
+    world = build_world()
+    elsewhere = build_world()
+    path = reverse("fast-detail", kwargs={"pk": elsewhere.spare.pk})
+    client = client_for(world.user)
+    assert client.get(path).json()["participant_count"] == 0
+    fast_join(profile=elsewhere.user.profile, fast_id=elsewhere.spare.pk)
+    assert client.get(path).json()["participant_count"] == 1
