@@ -23,6 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.cache_client import circuit
+
 logger = logging.getLogger(__name__)
 
 # One probe key per process, so concurrent checks from many workers never read each other's value.
@@ -46,6 +48,9 @@ def cache_status() -> str:
     """``"ok"`` (shared cache answers), ``"in-process"`` (local memory cache), or ``"down"``."""
     backend = settings.CACHES["default"]["BACKEND"]
     token = uuid.uuid4().hex
+    # The health check is the circuit breaker's probe: it always asks Redis itself, and a
+    # failure opens the circuit again (hub.cache_client).
+    circuit.close()
     try:
         # django-redis ignores connection errors (a write is dropped, a read misses), so only a
         # round trip of a fresh value proves the cache works.
