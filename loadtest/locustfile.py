@@ -46,6 +46,7 @@ SECONDS = float(os.environ.get("LOADTEST_SECONDS", "60"))
 TOKENS = os.environ.get("LOADTEST_TOKENS", "")
 _account_numbers = itertools.count()
 _ready_users = 0
+_failed_starts = 0
 
 
 def _think_time(_user: Any) -> float:
@@ -58,6 +59,17 @@ class FasthubUser(FastHttpUser):
     auth_headers: dict[str, str] = {}
 
     def on_start(self) -> None:
+        global _failed_starts
+        try:
+            self._start()
+        except Exception:
+            # Counted (the window must still start) and reported; the user stops.
+            _failed_starts += 1
+            raise
+        finally:
+            _user_ready(self.environment)
+
+    def _start(self) -> None:
         number = next(_account_numbers)
         if number >= ACCOUNTS:
             raise StopUser(f"only {ACCOUNTS} load accounts are seeded; raise --users of the seed")
@@ -76,7 +88,6 @@ class FasthubUser(FastHttpUser):
         if target["joined"]:
             body = {"fast_id": target["id"]}
             self._json("PUT", "/api/fasts/leave/", "/api/fasts/leave/", json=body)
-        _user_ready(self.environment)
 
     def _tokens(self, *, number: int, email: str) -> dict[str, str]:
         """The account's tokens: from an earlier phase of this run, else from /api/token/."""
@@ -150,7 +161,7 @@ class FasthubUser(FastHttpUser):
 
 
 def _user_ready(environment: Environment) -> None:
-    """Count logged-in users; when all are in, start the measured window."""
+    """Count started users (or failed starts); when all are in, start the measured window."""
     global _ready_users
     _ready_users += 1
     runner = environment.runner
@@ -160,7 +171,7 @@ def _user_ready(environment: Environment) -> None:
     print(
         f"loadtest: all {_ready_users} users ready; logins this phase: {login.num_requests} "
         f"(median {login.median_response_time} ms, max {login.max_response_time:.0f} ms, "
-        f"{login.num_failures} failed)",
+        f"{login.num_failures} failed); users that failed to start: {_failed_starts}",
         file=sys.stderr,
     )
     environment.stats.reset_all()
