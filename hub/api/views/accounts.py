@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import IsAuthenticated
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken
 
+from hub.api.schema import examples_for
 from hub.api.serializers.accounts import (
     DetailSerializer,
     PasswordResetConfirmInputSerializer,
@@ -43,7 +45,7 @@ TAG = "accounts"
 RESET_SENT = "Password reset email has been sent."
 RESET_DONE = "Password has been reset successfully."
 
-_400 = OpenApiResponse(description="Invalid input: `{field: [messages]}`.")
+_400 = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: `{field: [messages]}`.")
 _401 = OpenApiResponse(DetailSerializer, description="Not authenticated or token refused.")
 _415 = OpenApiResponse(DetailSerializer, description="Body is not JSON.")
 _429 = OpenApiResponse(DetailSerializer, description="Too many requests; see `Retry-After`.")
@@ -76,7 +78,8 @@ class RegisterApi(_AnonymousApi):
                     "password2": "a-long-Passphrase!",
                     "profile": {"name": "Anna", "church": 1},
                 },
-            )
+            ),
+            *examples_for("auth_register"),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -107,6 +110,7 @@ class TokenObtainApi(_AnonymousApi):
         operation_id="token_obtain",
         request=TokenObtainInputSerializer,
         responses={200: TokenPairSerializer, 400: _400, 401: _401, 415: _415, 429: _429},
+        examples=examples_for("token_obtain_pair"),
         description="Log in with `{username, password}` (username is the email) or "
         "`{email, password}`. The email is matched case-insensitively.",
     )
@@ -129,6 +133,7 @@ class TokenRefreshApi(_AnonymousApi):
         operation_id="token_refresh",
         request=RefreshInputSerializer,
         responses={200: TokenPairSerializer, 400: _400, 401: _401, 415: _415, 429: _429},
+        examples=examples_for("token_refresh"),
         description="Exchange a refresh token for a new pair. The refresh token is single-use "
         "(rotation): using it again answers 401.",
     )
@@ -176,6 +181,7 @@ class PasswordResetApi(_AnonymousApi):
         operation_id="password_reset",
         request=PasswordResetInputSerializer,
         responses={200: DetailSerializer, 400: _400, 415: _415, 429: _429},
+        examples=examples_for("password_reset"),
         description="Always answers 200 with the same body, whether or not an account has "
         "this email; only a real account is mailed a link with `uidb64` and `token`.",
     )

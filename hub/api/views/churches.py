@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
-from hub.api.schema import NOT_FOUND, page_of
+from hub.api.schema import NOT_FOUND, examples_for, page_of
 from hub.api.serializers.fasts import ChurchSerializer
 from hub.selectors.churches import church_by_id, churches_page
 
@@ -22,6 +22,7 @@ class ChurchListApi(APIView):
         responses={200: page_of(ChurchSerializer, "ChurchPage"), 404: NOT_FOUND},
         operation_id="api_churches_list",
         summary="Churches, by name",
+        examples=examples_for("church-list"),
     )
     def get(self, request: Request) -> Response:
         page, offset = page_param(request)
@@ -35,7 +36,9 @@ class ChurchDetailApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(responses={200: ChurchSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        responses={200: ChurchSerializer, 404: NOT_FOUND}, examples=examples_for("church-detail")
+    )
     def get(self, request: Request, pk: int) -> Response:
         church = church_by_id(church_id=pk)
         if church is None:

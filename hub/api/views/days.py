@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
-from hub.api.schema import NOT_FOUND, UNAUTHENTICATED, page_of
+from hub.api.schema import NOT_FOUND, UNAUTHENTICATED, examples_for, page_of
 from hub.api.serializers.fasts import DaySerializer, day_data
 from hub.selectors.days import fast_days_page, profile_days_page
 from hub.selectors.fasts import fast_day_count
@@ -23,6 +23,7 @@ class FastDaysApi(APIView):
         parameters=[PAGE_PARAM],
         responses={200: page_of(DaySerializer, "DayPage"), 404: NOT_FOUND},
         summary="Days of a fast, by date",
+        examples=examples_for("fast-days-list"),
     )
     def get(self, request: Request, pk: int) -> Response:
         page, offset = page_param(request)
@@ -45,6 +46,7 @@ class UserDaysApi(APIView):
         parameters=[PAGE_PARAM],
         responses={200: page_of(DaySerializer, "DayPage"), 401: UNAUTHENTICATED, 404: NOT_FOUND},
         summary="Days of the fasts the caller joined, by date",
+        examples=examples_for("user-days"),
     )
     def get(self, request: Request) -> Response:
         page, offset = page_param(request)

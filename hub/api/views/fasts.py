@@ -18,7 +18,14 @@ from rest_framework.views import APIView
 from hub.api.errors import BadRequest
 from hub.api.pagination import PAGE_SIZE, counted_slice, page_envelope, page_param
 from hub.api.params import caller_profile, church_context, iso_date_param, request_today
-from hub.api.schema import BAD_REQUEST, NOT_FOUND, UNAUTHENTICATED, UNSUPPORTED_MEDIA, page_of
+from hub.api.schema import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    UNSUPPORTED_MEDIA,
+    examples_for,
+    page_of,
+)
 from hub.api.serializers.fasts import (
     FastMembershipInputSerializer,
     FastSerializer,
@@ -75,6 +82,7 @@ class FastListApi(APIView):
         ],
         responses={200: FastSerializer(many=True), 400: BAD_REQUEST},
         summary="Fasts of the church with a day in the date range, by start date",
+        examples=examples_for("fast-list"),
     )
     def get(self, request: Request) -> Response:
         today = request_today(request)
@@ -107,7 +115,9 @@ class FastDetailApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[TZ_PARAM], responses={200: FastSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}
+        parameters=[TZ_PARAM],
+        responses={200: FastSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+        examples=examples_for("fast-detail"),
     )
     def get(self, request: Request, pk: int) -> Response:
         """A fast of the caller's own church is cached under that church's version (every
@@ -158,6 +168,7 @@ class FastsByDateApi(APIView):
         ],
         responses={200: page_of(FastSerializer, "FastPage"), 400: BAD_REQUEST, 404: NOT_FOUND},
         summary="Fasts of the church with a day on the date (day numbers count up to it)",
+        examples=examples_for("fast-by-date"),
     )
     def get(self, request: Request) -> Response:
         today = request_today(request)
@@ -183,6 +194,7 @@ class FastsByFeastDateApi(APIView):
         ],
         responses={200: page_of(FastSerializer, "FastPage"), 400: BAD_REQUEST, 404: NOT_FOUND},
         summary="Fasts of the church whose culmination feast falls on the date",
+        examples=examples_for("fast-by-feast-date"),
     )
     def get(self, request: Request) -> Response:
         today = request_today(request)
@@ -214,13 +226,14 @@ class FastJoinApi(_MembershipApi):
     @extend_schema(
         request=FastMembershipInputSerializer,
         responses={
-            200: OpenApiResponse(description="`{}`"),
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`"),
             400: BAD_REQUEST,
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
             415: UNSUPPORTED_MEDIA,
         },
         summary="Join a fast",
+        examples=examples_for("fast-join"),
     )
     def put(self, request: Request) -> Response:
         fast_id = self.fast_id(request)
@@ -239,13 +252,16 @@ class FastLeaveApi(_MembershipApi):
     @extend_schema(
         request=FastMembershipInputSerializer,
         responses={
-            200: OpenApiResponse(description='`{"detail": "Successfully left the fast."}`'),
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT, description='`{"detail": "Successfully left the fast."}`'
+            ),
             400: BAD_REQUEST,
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
             415: UNSUPPORTED_MEDIA,
         },
         summary="Leave a fast",
+        examples=examples_for("leave-fast"),
     )
     def put(self, request: Request) -> Response:
         fast_id = self.fast_id(request)
@@ -267,6 +283,7 @@ class FastStatsApi(APIView):
         parameters=[TZ_PARAM],
         responses={200: StatsSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
         summary="The caller's totals",
+        examples=examples_for("fast-stats"),
     )
     def get(self, request: Request) -> Response:
         profile: Profile = request.user.profile  # type: ignore[union-attr]

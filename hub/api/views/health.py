@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api.schema import examples_for
 from hub.cache_client import circuit
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class HealthApi(APIView):
         responses={200: HealthSerializer, 503: HealthSerializer},
         summary="Health of this instance: database (decides the status) and cache",
         tags=["operations"],
+        examples=examples_for("health"),
     )
     def get(self, request: Request) -> Response:
         database, error = database_status()

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.params import caller_profile, church_context, compact_date_param, request_today
-from hub.api.schema import BAD_REQUEST
+from hub.api.schema import BAD_REQUEST, FAST_OR_NO_FAST, examples_for
 from hub.api.serializers.fasts import NO_FAST_STUB, FastSerializer
 from hub.models import Fast
 from hub.selectors.fasts import fast_on_date_for_church, joined_fast_on_date
@@ -30,8 +30,9 @@ class ChurchFastOnDateApi(APIView):
 
     @extend_schema(
         parameters=LEGACY_PARAMS,
-        responses={200: FastSerializer, 400: BAD_REQUEST},
+        responses={200: FAST_OR_NO_FAST, 400: BAD_REQUEST},
         summary="Legacy: the church's fast on a date",
+        examples=examples_for("fast_on_date"),
     )
     def get(self, request: Request) -> Response:
         today = request_today(request)
@@ -49,8 +50,9 @@ class UserFastOnDateApi(APIView):
 
     @extend_schema(
         parameters=LEGACY_PARAMS,
-        responses={200: FastSerializer, 400: BAD_REQUEST},
+        responses={200: FAST_OR_NO_FAST, 400: BAD_REQUEST},
         summary="Legacy: the caller's fast on a date",
+        examples=examples_for("fast_on_date_user"),
     )
     def get(self, request: Request) -> Response:
         profile = caller_profile(request)

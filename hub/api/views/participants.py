@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from hub.api.errors import BadRequest
 from hub.api.pagination import MAX_LIMIT, int_param, limit_offset_envelope
-from hub.api.schema import BAD_REQUEST, NOT_FOUND, UNAUTHENTICATED, page_of
+from hub.api.schema import BAD_REQUEST, NOT_FOUND, UNAUTHENTICATED, examples_for, page_of
 from hub.api.serializers.fasts import ParticipantSerializer, participant_data
 from hub.selectors.fasts import fast_participant_count
 from hub.selectors.participants import participants_page
@@ -41,6 +41,7 @@ class FastParticipantsApi(APIView):
             404: NOT_FOUND,
         },
         summary="The first participants of a fast",
+        examples=examples_for("fast-participants"),
     )
     def get(self, request: Request, pk: int) -> Response:
         raw = request.query_params.get("limit", "")
@@ -71,6 +72,7 @@ class FastParticipantsPaginatedApi(APIView):
             404: NOT_FOUND,
         },
         summary="Participants of a fast, limit/offset pages",
+        examples=examples_for("fast-participants-paginated"),
     )
     def get(self, request: Request, pk: int) -> Response:
         limit = min(int_param(request, "limit", default=PAGINATED_DEFAULT_LIMIT), MAX_LIMIT)

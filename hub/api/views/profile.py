@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hub.api.schema import examples_for
 from hub.api.serializers.accounts import DetailSerializer
 from hub.api.serializers.profile import (
     ProfileImageInputSerializer,
@@ -46,7 +47,11 @@ def _caller_profile(request: Request) -> Profile:
 class ProfileApi(APIView):
     permission_classes = (IsAuthenticated,)
 
-    @extend_schema(tags=[TAG], responses={200: ProfileOutputSerializer, 401: _401})
+    @extend_schema(
+        tags=[TAG],
+        responses={200: ProfileOutputSerializer, 401: _401},
+        examples=examples_for("profile-detail"),
+    )
     def get(self, request: Request) -> Response:
         profile = _caller_profile(request)
         return Response(ProfileOutputSerializer(profile, context={"request": request}).data)

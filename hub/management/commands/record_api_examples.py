@@ -1,0 +1,284 @@
+"""Record the OpenAPI response examples from real responses of the running code.
+
+The command builds a small, fixed data set (two churches, three fasts of 2026, three members)
+in the current database, sends real requests through the whole stack (URL routing,
+authentication with real JWTs, throttles, views, serializers, the JSON exception handler) and
+writes each response body to ``hub/api/examples/<operation>.<status>[.<variant>].json``, where
+``<operation>`` is the URL name. ``hub.api.schema.examples_for`` attaches those files to the
+documented operations, and tests/api/test_schema_examples.py fails when a response's shape no
+longer matches its committed example.
+
+Tokens are shortened; everything else is verbatim. JWT strings are replaced by
+``eyJhbGciOi...<access>`` / ``eyJhbGciOi...<refresh>`` after recording, because a real token
+changes on every run and means nothing to a reader.
+
+Nothing is left behind: everything runs inside one transaction that is rolled back at the end,
+no email is sent (an in-memory mail backend), and the cache is a private in-memory one (a
+shared cache would otherwise keep entries keyed by the rolled-back rows' ids and cache
+versions, which later real rows may reuse). Ids are whatever the database hands out; run the
+command on a freshly migrated database, as for the committed files, so they start at 1::
+
+    DATABASE_URL=sqlite:////tmp/examples.sqlite3 python manage.py migrate
+    DATABASE_URL=sqlite:////tmp/examples.sqlite3 python manage.py record_api_examples
+
+"Now" is frozen at 2026-03-10 09:00 UTC by patching ``django.utils.timezone.now`` only, so
+"today", countdowns, day numbers and ``date_joined`` are the same on every run. Wall-clock time
+(``time.time`` and ``datetime.now``) is left alone on purpose: simplejwt signs and checks token
+expiry with it and the throttles count with it, so the tokens stay valid and a throttle window
+behaves as in production; freezing every clock would issue tokens that are already expired.
+"""
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.test import override_settings
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from hub.models import Church, Day, Fast
+from hub.services.calendar import fasts_calendar_refresh
+from hub.services.memberships import fast_join
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "api" / "examples"
+FROZEN_NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+HOST = "api.example.org"
+PASSWORD = "a-long-Passphrase!"  # noqa: S105 (accounts that only live inside the rollback)
+JWT = re.compile(r"^eyJ[\w-]+\.[\w-]+\.[\w-]+$")
+UNKNOWN_ID = 999999
+
+
+class Command(BaseCommand):
+    help = "Record the OpenAPI response examples (hub/api/examples/) from real responses."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--output", type=Path, default=EXAMPLES_DIR, help="Directory for the JSON files."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (the data set is rolled back, but it is written first).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off: this writes (then rolls back) example rows in this database. "
+                "Pass --force to run it anyway."
+            )
+        written = api_examples_record(out_dir=options["output"])
+        self.stdout.write(self.style.SUCCESS(f"{len(written)} examples written"))
+
+
+def api_examples_record(*, out_dir: Path) -> list[Path]:
+    """Record every example into ``out_dir``; the database is left as it was."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("*.json"):
+        stale.unlink()
+    written: list[Path] = []
+    with _isolated_run(), transaction.atomic():
+        try:
+            for name, body in _responses():
+                path = out_dir / f"{name}.json"
+                path.write_text(json.dumps(_shorten_tokens(body), indent=2) + "\n")
+                written.append(path)
+        finally:
+            transaction.set_rollback(True)
+    return written
+
+
+@contextmanager
+def _isolated_run() -> Iterator[None]:
+    cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "record-api-examples",
+        }
+    }
+    with (
+        # The password reset example must not mail anyone: its messages stay in memory.
+        override_settings(
+            CACHES=cache,
+            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, HOST],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ),
+        mock.patch("django.utils.timezone.now", return_value=FROZEN_NOW),
+    ):
+        yield
+
+
+def _client(user: User | None = None) -> APIClient:
+    client = APIClient(SERVER_NAME=HOST)
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+def _user(email: str, **profile_fields: Any) -> User:
+    user = User.objects.create_user(username=email, email=email, password=PASSWORD)
+    profile = user.profile  # made by the database trigger
+    for field, value in profile_fields.items():
+        setattr(profile, field, value)
+    profile.save()
+    return user
+
+
+def _fast(church: Church, name: str, first: dt.date, days: int, **fields: Any) -> Fast:
+    fast = Fast.objects.create(name=name, church=church, **fields)
+    dates = [first + dt.timedelta(days=i) for i in range(days)]
+    Day.objects.bulk_create([Day(date=d, fast=fast, church=church) for d in dates])
+    fasts_calendar_refresh(fast_ids=[fast.pk])
+    return fast
+
+
+def _responses() -> Iterator[tuple[str, Any]]:
+    """(``<operation>.<status>[.<variant>]``, body) for every recorded request, in order."""
+    church = Church.objects.create(name="St. Gregory the Illuminator Cathedral")
+    Church.objects.create(name="St. Vartan Cathedral")
+    nineveh = _fast(
+        church,
+        "Fast of Nineveh",
+        dt.date(2026, 1, 26),
+        5,
+        description="Five days of fasting in remembrance of the repentance of Nineveh.",
+        culmination_feast="Feast of St. Sarkis",
+        culmination_feast_date=dt.date(2026, 1, 31),
+    )
+    lent = _fast(
+        church,
+        "Great Lent",
+        dt.date(2026, 2, 16),
+        48,
+        description="Forty days of Lent and Holy Week, before Easter.",
+        culmination_feast="Easter",
+        culmination_feast_date=dt.date(2026, 4, 5),
+        url="https://example.org/great-lent",
+    )
+    dormition = _fast(
+        church,
+        "Dormition Fast",
+        dt.date(2026, 8, 10),
+        5,
+        description="Five days before the Assumption of the Holy Mother of God.",
+    )
+    anna = _user(
+        "anna@example.org", name="Anna", church=church, location="Yerevan", timezone="Asia/Yerevan"
+    )
+    bedros = _user("bedros@example.org", name="Bedros", church=church, location="Boston")
+    unnamed = _user("k.hakobyan@example.org", church=church)  # shown by its abbreviation
+    for user, fast in [(anna, lent), (anna, nineveh), (bedros, lent), (unnamed, lent)]:
+        fast_join(profile=user.profile, fast_id=fast.pk)
+
+    anonymous, member = _client(), _client(anna)
+
+    def get(client: APIClient, path: str, **params: Any) -> Any:
+        return client.get(path, params, secure=True)
+
+    def send(client: APIClient, method: str, path: str, body: Any) -> Any:
+        return getattr(client, method)(path, body, format="json", secure=True)
+
+    def named(operation: str, response: Any, variant: str = "") -> tuple[str, Any]:
+        suffix = f".{variant}" if variant else ""
+        body = response.json() if response.content else None
+        return f"{operation}.{response.status_code}{suffix}", body
+
+    yield named("health", get(anonymous, "/health/"))
+    yield named("church-list", get(anonymous, "/api/churches/"))
+    yield named("church-list", get(anonymous, "/api/churches/", page=9))
+    yield named("church-detail", get(anonymous, f"/api/churches/{church.pk}/"))
+    yield named("church-detail", get(anonymous, f"/api/churches/{UNKNOWN_ID}/"))
+
+    yield named("fast-list", get(member, "/api/fasts/"))
+    yield named("fast-list", get(anonymous, "/api/fasts/"))
+    yield named("fast-detail", get(member, f"/api/fasts/{lent.pk}/"))
+    yield named("fast-detail", get(member, f"/api/fasts/{UNKNOWN_ID}/"))
+    yield named("fast-by-date", get(member, "/api/fasts/by-date/", date="2026-03-10"))
+    yield named("fast-by-date", get(member, "/api/fasts/by-date/", date="2026-13-01"))
+    yield named("fast-by-feast-date", get(member, "/api/fasts/by-feast-date/", date="2026-04-05"))
+
+    yield named(
+        "fast-join", send(_client(bedros), "put", "/api/fasts/join/", {"fast_id": dormition.pk})
+    )
+    yield named("fast-join", send(member, "put", "/api/fasts/join/", {"fast_id": lent.pk}))
+    yield named("fast-join", send(member, "put", "/api/fasts/join/", {"fast_id": UNKNOWN_ID}))
+    yield named("fast-join", send(anonymous, "put", "/api/fasts/join/", {"fast_id": lent.pk}))
+    yield named(
+        "leave-fast", send(_client(bedros), "put", "/api/fasts/leave/", {"fast_id": dormition.pk})
+    )
+    yield named("leave-fast", send(member, "put", "/api/fasts/leave/", {"fast_id": dormition.pk}))
+
+    yield named("fast-stats", get(member, "/api/fasts/stats/"))
+    yield named("fast-stats", get(anonymous, "/api/fasts/stats/"))
+    yield named("fast-participants", get(member, f"/api/fasts/{lent.pk}/participants/"))
+    yield named("fast-participants", get(member, f"/api/fasts/{UNKNOWN_ID}/participants/"))
+    yield named(
+        "fast-participants-paginated",
+        get(member, f"/api/fasts/{lent.pk}/participants/paginated/", limit=2, offset=0),
+    )
+    yield named("fast-days-list", get(anonymous, f"/api/fasts/{lent.pk}/days/"))
+    yield named("user-days", get(member, "/api/user/days/"))
+    yield named("user-days", get(anonymous, "/api/user/days/"))
+
+    church_id = {"church_id": church.pk}
+    yield named("fast_on_date", get(anonymous, "/api/fast/", date="20260310", **church_id))
+    yield named(
+        "fast_on_date", get(anonymous, "/api/fast/", date="20260601", **church_id), "no-fast"
+    )
+    yield named("fast_on_date", get(anonymous, "/api/fast/", date="2026-03-10", **church_id))
+    yield named("fast_on_date_user", get(member, "/api/user/fasts/", date="20260310"))
+
+    yield named("profile-detail", get(member, "/api/profile/"))
+    yield named("profile-detail", get(anonymous, "/api/profile/"))
+
+    login = {"email": "anna@example.org", "password": PASSWORD}
+    yield named("token_obtain_pair", send(anonymous, "post", "/api/token/", login))
+    yield named(
+        "token_obtain_pair", send(anonymous, "post", "/api/token/", {"email": "anna@example.org"})
+    )
+    wrong = {"email": "bedros@example.org", "password": "not-the-password"}
+    yield named("token_obtain_pair", send(anonymous, "post", "/api/token/", wrong))
+    for _ in range(100):  # until the per-account login limit answers
+        response = send(anonymous, "post", "/api/token/", wrong)
+        if response.status_code == 429:
+            yield named("token_obtain_pair", response)
+            break
+    refresh = str(RefreshToken.for_user(anna))
+    yield named(
+        "token_refresh", send(anonymous, "post", "/api/token/refresh/", {"refresh": refresh})
+    )
+    yield named(
+        "token_refresh", send(anonymous, "post", "/api/token/refresh/", {"refresh": refresh})
+    )
+
+    register = {
+        "email": "lilit@example.org",
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "profile": {"name": "Lilit", "church": church.pk},
+    }
+    yield named("auth_register", send(anonymous, "post", "/api/register/", register))
+    yield named("auth_register", send(anonymous, "post", "/api/register/", register))
+    yield named(
+        "password_reset",
+        send(anonymous, "post", "/api/password/reset/", {"email": "anna@example.org"}),
+    )
+
+
+def _shorten_tokens(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _shorten_tokens(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shorten_tokens(item, key) for item in value]
+    if isinstance(value, str) and JWT.match(value):
+        return f"eyJhbGciOi...<{key or 'token'}>"
+    return value
