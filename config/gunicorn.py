@@ -2,8 +2,8 @@
 
 BIND (default 127.0.0.1:8000; behind a load balancer on another host use 0.0.0.0:$PORT),
 WEB_CONCURRENCY (worker processes, default 2 x cores + 1, at most 12), GUNICORN_THREADS (threads
-per worker, default 4), GUNICORN_TIMEOUT (seconds, default 30), GUNICORN_MAX_REQUESTS (default
-1000, with jitter so workers do not all restart together), FORWARDED_ALLOW_IPS (proxies whose
+per worker, default 1), GUNICORN_TIMEOUT (seconds, default 30), GUNICORN_MAX_REQUESTS (default
+10000, with jitter so workers do not all restart together), FORWARDED_ALLOW_IPS (proxies whose
 X-Forwarded-* headers are trusted, default loopback).
 """
 
@@ -24,11 +24,13 @@ def _int(name: str, default: int) -> int:
 _port = os.environ.get("PORT", "").strip()
 bind = os.environ.get("BIND") or f"127.0.0.1:{_port or 8000}"
 
-# Requests mostly wait on PostgreSQL and Redis, so a few threads per process use a core well;
-# processes beyond ~2 per core only add memory and database connections.
+# A request is ~7 ms of Python CPU against ~1 ms in PostgreSQL (docs/LOAD.md, py-spy), so
+# threads in one process mostly queue on the interpreter lock: one thread per process and
+# 2 x cores + 1 processes gave the better tail there (p99 of stats and detail under 50 ms at
+# 100 users, with less CPU per request than 3 workers x 4 threads).
 workers = min(_int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1), 12)
 worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 4)
+threads = _int("GUNICORN_THREADS", 1)
 
 # A worker silent for `timeout` seconds is killed and replaced; every endpoint has a constant
 # query count, so a slow request means a stuck dependency, not legitimate work.
@@ -37,9 +39,11 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 # Longer than the load balancer's idle timeout (often 60 s) would hold sockets; shorter is fine.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
-# Recycle workers now and then (bounded memory growth from any leak), staggered by the jitter.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# Recycle workers now and then (bounded memory growth from any leak), staggered by the jitter;
+# rarely, because a fresh worker's first requests are slow (imports, connections, caches) and
+# frequent restarts showed up in the load test's tail.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 
 # Reject oversized request heads before Django sees them. Bodies are limited by Django
 # (DATA_UPLOAD_MAX_MEMORY_SIZE, 6 MB) and should also be capped at the proxy.

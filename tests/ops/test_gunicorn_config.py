@@ -26,13 +26,13 @@ def load_config(monkeypatch: pytest.MonkeyPatch, **env: str) -> types.ModuleType
     return module
 
 
-def test_defaults_bind_loopback_with_threaded_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_defaults_one_thread_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
     config = load_config(monkeypatch)
     assert config.bind == "127.0.0.1:8000"
     assert config.worker_class == "gthread"
-    assert config.threads >= 2
+    assert config.threads == 1  # CPU-bound requests: processes, not threads (docs/LOAD.md)
     assert config.workers == min(2 * multiprocessing.cpu_count() + 1, 12)
-    assert config.max_requests > 0 and config.max_requests_jitter > 0
+    assert config.max_requests >= 10000 and config.max_requests_jitter > 0
     assert 0 < config.limit_request_line <= 8190
     assert 0 < config.limit_request_fields <= 100
     assert config.timeout > 0
