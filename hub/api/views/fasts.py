@@ -222,16 +222,18 @@ class _MembershipApi(APIView):
         return int(serializer.validated_data["fast_id"])
 
 
+WRITE_ERRORS = {
+    400: BAD_REQUEST,
+    401: UNAUTHENTICATED,
+    404: NOT_FOUND,
+    415: UNSUPPORTED_MEDIA,
+}
+
+
 class FastJoinApi(_MembershipApi):
     @extend_schema(
         request=FastMembershipInputSerializer,
-        responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`"),
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-            415: UNSUPPORTED_MEDIA,
-        },
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`"), **WRITE_ERRORS},
         summary="Join a fast",
         examples=examples_for("fast-join"),
     )
@@ -255,10 +257,7 @@ class FastLeaveApi(_MembershipApi):
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT, description='`{"detail": "Successfully left the fast."}`'
             ),
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-            415: UNSUPPORTED_MEDIA,
+            **WRITE_ERRORS,
         },
         summary="Leave a fast",
         examples=examples_for("leave-fast"),

@@ -1,5 +1,7 @@
 """Legacy single-fast endpoints (``YYYYMMDD`` dates; "no fast" is a 200 stub without ``id``)."""
 
+import datetime as dt
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -19,7 +21,7 @@ LEGACY_PARAMS = [
 ]
 
 
-def _one_fast(request: Request, fast: Fast | None, today: object) -> Response:
+def _one_fast(request: Request, fast: Fast | None, today: dt.date) -> Response:
     if fast is None:
         return Response(dict(NO_FAST_STUB))
     return Response(FastSerializer(fast, context={"request": request, "today": today}).data)
