@@ -7,7 +7,6 @@ PostgreSQL address where nothing listens, to prove a database outage answers 503
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,18 +21,14 @@ from typing import Any
 
 import pytest
 
+from tests.live import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 SECRET_KEY = "test-only-" + uuid.uuid4().hex
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def production_env(tmp: Path, database_url: str) -> dict[str, str]:

@@ -24,7 +24,8 @@ from typing import Any
 
 import pytest
 
-from tests.ops.test_serving import GUNICORN, ROOT, free_port, manage, production_env
+from tests.live import RedisServer, free_port
+from tests.ops.test_serving import GUNICORN, ROOT, manage, production_env
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 
@@ -96,40 +97,14 @@ class Live:
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    tmp = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [
-            str(shutil.which("redis-server")),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is needed for the cross-worker throttle test"
+    server = RedisServer(
+        binary=binary, port=free_port(), log=tmp_path_factory.mktemp("redis") / "redis.log"
     )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                if sock.recv(16).startswith(b"+PONG"):
-                    break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise AssertionError("redis-server did not start")
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
+    server.start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="module")
