@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 T = TypeVar("T")
 
@@ -96,10 +96,12 @@ def churches_bump(*, church_ids: Iterable[int | None]) -> None:
         Church.objects.filter(pk__in=ids).update(cache_version=F("cache_version") + 1)
 
 
-def churches_bump_for_fasts(*, fast_ids: Iterable[int]) -> None:
+def churches_bump_for_fasts(*, fast_ids: "Iterable[int] | QuerySet[Any, Any]") -> None:
+    """The churches of these fasts (ids, or a queryset of ids kept as a subquery): one statement."""
     from hub.models import Church
 
-    Church.objects.filter(fasts__in=list(fast_ids)).update(cache_version=F("cache_version") + 1)
+    ids = fast_ids if isinstance(fast_ids, QuerySet) else list(fast_ids)
+    Church.objects.filter(fasts__in=ids).update(cache_version=F("cache_version") + 1)
 
 
 def profiles_bump(*, profile_ids: Iterable[int]) -> None:

@@ -9,7 +9,8 @@ join or a leave, whatever the number of participants or fasts.
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from hub.models import Church, Fast, Membership, Profile
+from hub.caching import churches_bump_for_fasts, profiles_bump
+from hub.models import Fast, Membership, Profile
 from hub.services.member_days import member_days_add, member_days_remove
 
 
@@ -70,7 +71,7 @@ def memberships_release_for_profile(*, profile_id: int) -> None:
     Two set-based statements, whatever the number of fasts the profile joined.
     """
     joined = Membership.objects.filter(profile_id=profile_id).values("fast_id")
-    Church.objects.filter(fasts__in=joined).update(cache_version=F("cache_version") + 1)
+    churches_bump_for_fasts(fast_ids=joined)
     Fast.objects.filter(pk__in=joined).update(participant_count=F("participant_count") - 1)
 
 
@@ -78,6 +79,6 @@ def _counters_add(*, profile_id: int, fast_id: int, delta: int) -> bool:
     """Move the fast's counter and bump the versions its change shows in; False if no fast."""
     if not Fast.objects.filter(pk=fast_id).update(participant_count=F("participant_count") + delta):
         return False
-    Church.objects.filter(fasts=fast_id).update(cache_version=F("cache_version") + 1)
-    Profile.objects.filter(pk=profile_id).update(cache_version=F("cache_version") + 1)
+    churches_bump_for_fasts(fast_ids=[fast_id])
+    profiles_bump(profile_ids=[profile_id])
     return True

@@ -125,19 +125,6 @@ class FastSerializer(serializers.Serializer[Fast]):
         )
 
 
-class FastStubSerializer(serializers.Serializer[Any]):
-    """Legacy "no fast" answer: the Fast shape without ``id`` (API.md §3, legacy endpoints)."""
-
-    name = serializers.CharField()
-    church = serializers.DictField()
-    description = serializers.CharField()
-    culmination_feast = serializers.CharField()
-    culmination_feast_date = serializers.DateField(allow_null=True)
-    year = serializers.IntegerField(allow_null=True)
-    image = serializers.URLField(allow_null=True)
-    url = serializers.CharField()
-
-
 NO_FAST_STUB: dict[str, Any] = {
     "name": "",
     "church": {"name": ""},

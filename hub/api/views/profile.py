@@ -84,6 +84,15 @@ class ProfileApi(APIView):
         return Response(ProfileOutputSerializer(profile, context={"request": request}).data)
 
 
+_IMAGE_RESPONSES = {
+    200: ProfileImageOutputSerializer,
+    400: OpenApiResponse(description="Not an accepted image (JPEG, PNG, WebP, HEIC)."),
+    401: _401,
+    413: _413,
+    415: _415,
+}
+
+
 class ProfileImageApi(APIView):
     permission_classes = (IsAuthenticated,)
     parser_classes = (MultiPartParser, FormParser)
@@ -91,13 +100,7 @@ class ProfileImageApi(APIView):
     @extend_schema(
         tags=[TAG],
         request={"multipart/form-data": ProfileImageInputSerializer},
-        responses={
-            200: ProfileImageOutputSerializer,
-            400: OpenApiResponse(description="Not an accepted image (JPEG, PNG, WebP, HEIC)."),
-            401: _401,
-            413: _413,
-            415: _415,
-        },
+        responses=_IMAGE_RESPONSES,
         description="Upload `profile_image` (multipart). The image is re-encoded as JPEG "
         "without metadata, turned upright, and given a 100x100 thumbnail. An empty "
         "`profile_image` value removes the current image.",
@@ -108,13 +111,7 @@ class ProfileImageApi(APIView):
     @extend_schema(
         tags=[TAG],
         request={"multipart/form-data": ProfileImageInputSerializer},
-        responses={
-            200: ProfileImageOutputSerializer,
-            400: OpenApiResponse(description="Not an accepted image (JPEG, PNG, WebP, HEIC)."),
-            401: _401,
-            413: _413,
-            415: _415,
-        },
+        responses=_IMAGE_RESPONSES,
         description="Same as PUT.",
     )
     def patch(self, request: Request) -> Response:
