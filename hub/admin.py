@@ -4,10 +4,10 @@ Every changelist costs a constant number of queries whatever the number of rows:
 shown are stored columns (``Fast.day_count``, ``participant_count``) or one annotation in the
 changelist query, and related rows come through ``list_select_related``.
 
-Stored values (calendar summary, participant count) are read-only here; they follow the days
-and memberships. Memberships are read-only too: joining goes through the API, which keeps the
-participant counters exact. Profiles are made by the database for every new user, so there is
-no "add profile" page and no profile inline on the user form.
+Stored values (calendar summary, participant count) are read-only here; the database keeps
+them following the days and memberships, whoever writes those (migration 0004). Profiles are
+made by the database for every new user, so there is no "add profile" page and no profile
+inline on the user form.
 """
 
 import datetime as dt
@@ -26,12 +26,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html_join
 
 from hub.models import Church, Day, Fast, Profile
-from hub.services.fasts import (
-    MAX_FAST_DAYS,
-    fast_copy_to_dates,
-    fast_create_from_range,
-    fast_days_follow_church,
-)
+from hub.services.fasts import MAX_FAST_DAYS, fast_copy_to_dates, fast_create_from_range
 
 STORED_FAST_FIELDS = ("year", "first_day", "last_day", "day_count", "participant_count")
 
@@ -114,19 +109,16 @@ class FastAdmin(admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is Day:
-            fast: Fast = form.instance
+            # The inline has no church field: a day is in its fast's church (the database keeps
+            # it so, and refreshes the fast's calendar summary: migration 0004).
             days = formset.save(commit=False)
             for day in formset.deleted_objects:
                 day.delete()
             for day in days:
-                day.church_id = fast.church_id
-                day.save()  # the day signals refresh the fast's calendar summary
+                day.church_id = form.instance.church_id
+                day.save()
         else:  # pragma: no cover - Fast has only the day inline
             super().save_formset(request, form, formset, change)
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        fast_days_follow_church(fast=form.instance)
 
     # --- Creating and copying fasts over a date range ----------------------------------------
 

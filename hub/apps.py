@@ -7,4 +7,9 @@ class HubConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hub import signals  # noqa: F401  (connects the model-change hooks)
+        from django.contrib.auth.models import User
+        from django.db.models.signals import pre_save
+
+        from hub.identity import user_identity_normalize
+
+        pre_save.connect(user_identity_normalize, sender=User, dispatch_uid="hub-identity")

@@ -1,10 +1,12 @@
-"""Log in by email, case-insensitively (username = email, API.md §2)."""
+"""Log in by email in its normal form (username = email, API.md §2; ``hub.identity``)."""
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+
+from hub.identity import email_normalize
 
 
 class EmailBackend(ModelBackend):
@@ -18,7 +20,7 @@ class EmailBackend(ModelBackend):
         email = username or kwargs.get("email")
         if not isinstance(email, str) or not email or not isinstance(password, str):
             return None
-        user = User.objects.filter(username__iexact=email.strip()).order_by("id").first()
+        user = User.objects.filter(username=email_normalize(email)).first()
         if user is None:
             User().set_password(password)  # same work either way: no timing oracle
             return None

@@ -12,6 +12,7 @@ Besides the contract's fields, two kinds of stored values keep every read consta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 from hub.validators import validate_timezone
 
@@ -173,7 +174,9 @@ class Membership(models.Model):
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="memberships")
     fast = models.ForeignKey(Fast, on_delete=models.CASCADE, related_name="memberships")
-    member_since = models.DateTimeField()
+    # Set by the database from the member's User.date_joined whatever the writer sends; the
+    # default only satisfies NOT NULL until the trigger fills it in.
+    member_since = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         db_table = "hub_profile_fasts"

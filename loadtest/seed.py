@@ -45,7 +45,7 @@ def seed(*, users: int, churches: int) -> str:
     from hub.demo import CHURCH_CALENDARS
     from hub.models import Church, Fast, Membership, Profile
     from hub.services.fasts import fast_create
-    from hub.services.memberships import AlreadyJoined, fast_join
+    from hub.services.memberships import memberships_bulk_join
 
     today = dt.date.today()
     years = [today.year - 1, today.year, today.year + 1]
@@ -111,16 +111,15 @@ def seed(*, users: int, churches: int) -> str:
             "profile_id", "fast_id"
         )
     )
-    joins = 0
-    for profile in Profile.objects.filter(pk__in=profiles.values()).select_related("user"):
-        for fast_id in started_fasts.get(profile.church_id or 0, []):
-            if (profile.pk, fast_id) in joined:
-                continue
-            try:
-                fast_join(profile=profile, fast_id=fast_id)
-            except AlreadyJoined:
-                continue
-            joins += 1
+    pairs = [
+        (profile_id, fast_id)
+        for profile_id, church_id in Profile.objects.filter(pk__in=profiles.values()).values_list(
+            "pk", "church_id"
+        )
+        for fast_id in started_fasts.get(church_id or 0, [])
+        if (profile_id, fast_id) not in joined
+    ]
+    joins = memberships_bulk_join(pairs=pairs)
     return (
         f"seed: {len(church_list)} churches ({churches} load churches), {fasts_created} fasts "
         f"created, {len(missing)} of {users} accounts created, {joins} joins created; "

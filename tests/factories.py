@@ -1,5 +1,7 @@
 """Test data builders (factory_boy). Profiles are never built directly: the database creates
-one for every user (see hub/migrations/0002), so tests reach it as ``user.profile``."""
+one for every user (see hub/migrations/0002), so tests reach it as ``user.profile``. Days and
+memberships go through the services (``fast_days_add``, ``memberships_bulk_join``); the
+database keeps every stored value that follows from them (migration 0004)."""
 
 import datetime as dt
 from typing import Any
@@ -7,8 +9,9 @@ from typing import Any
 import factory
 from django.contrib.auth.models import User
 
-from hub.models import Church, Day, Fast
-from hub.services.calendar import fasts_calendar_refresh
+from hub.models import Church, Fast
+from hub.services.fasts import fast_days_add
+from hub.services.memberships import memberships_bulk_join
 
 
 class ChurchFactory(factory.django.DjangoModelFactory):
@@ -61,7 +64,11 @@ def make_fast(
     fast: Fast = FastFactory(church=church, **fields)
     if dates is None:
         dates = [start + dt.timedelta(days=i) for i in range(days)] if start else []
-    Day.objects.bulk_create([Day(date=d, fast=fast, church=church) for d in dates])
-    fasts_calendar_refresh(fast_ids=[fast.pk])
+    fast_days_add(days=[(fast.pk, date) for date in dates])
     fast.refresh_from_db()
     return fast
+
+
+def join(user: User, *fasts: Fast) -> None:
+    """``user`` joins ``fasts`` (set-based, as the demo loader and the benchmarks join)."""
+    memberships_bulk_join(pairs=[(user.profile.pk, fast.pk) for fast in fasts])

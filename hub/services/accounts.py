@@ -26,9 +26,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import IntegrityError, router, transaction
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import TokenError
@@ -37,6 +35,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from hub.identity import email_normalize
 from hub.models import Church, Profile
 from hub.services import images
 
@@ -88,13 +87,9 @@ def _primary(model: type[Any]) -> str:
 # --- Registration ------------------------------------------------------------------------------
 
 
-def email_normalize(email: str) -> str:
-    return email.strip().lower()
-
-
 def email_is_taken(*, email: str) -> bool:
-    normalized = email_normalize(email)
-    return User.objects.using(_primary(User)).filter(username__iexact=normalized).exists()
+    """Whether an account already has this email (in its normal form; one index lookup)."""
+    return User.objects.using(_primary(User)).filter(username=email_normalize(email)).exists()
 
 
 def user_register(
@@ -162,25 +157,6 @@ def refresh_token_revoke(*, raw_token: str) -> None:
     _refresh_token_claim(outstanding_id=_outstanding_for(token).pk)
 
 
-def refresh_tokens_revoke_for_user(*, user_id: int) -> None:
-    """Blacklist every unexpired refresh token of the user (password reset, account deletion).
-
-    One INSERT ... SELECT, whatever the number of tokens, nothing loaded into Python.
-    """
-    blacklisted = BlacklistedToken._meta.db_table
-    outstanding = OutstandingToken._meta.db_table
-    now = timezone.now()
-    with connections[_primary(BlacklistedToken)].cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {blacklisted} (token_id, blacklisted_at) "  # noqa: S608 (table names)
-            f"SELECT o.id, %s FROM {outstanding} o "
-            f"WHERE o.user_id = %s AND o.expires_at > %s "
-            f"AND NOT EXISTS (SELECT 1 FROM {blacklisted} b WHERE b.token_id = o.id) "
-            f"ON CONFLICT (token_id) DO NOTHING",
-            [now, user_id, now],
-        )
-
-
 def _refresh_token_decode(raw_token: str) -> RefreshToken:
     try:
         return _UnverifiedBlacklistRefreshToken(raw_token)  # type: ignore[arg-type]
@@ -228,11 +204,11 @@ def _refresh_token_claim(*, outstanding_id: int) -> None:
 
 
 def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
-    """Change the given profile fields (any subset of PROFILE_FIELDS) and bump its cache version.
+    """Change the given profile fields (any subset of PROFILE_FIELDS).
 
     ``church`` is an id or None; an unknown id is a ``ValidationError`` under ``church``.
-    Cost: one query to check the church when it is given, then one UPDATE that also bumps
-    ``cache_version`` (the version the profile's cached stats are keyed by). The in-memory
+    Cost: one query to check the church when it is given, then one UPDATE. No cached
+    representation shows these columns (hub.caching), so no version changes. The in-memory
     ``profile`` is updated to match and returned.
     """
     unknown = set(data) - PROFILE_FIELDS
@@ -246,9 +222,7 @@ def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
         values["church_id"] = church_id
     if not values:
         return profile
-    with transaction.atomic():
-        # Same effect as hub.caching.profiles_bump, folded into this UPDATE: one statement.
-        Profile.objects.filter(pk=profile.pk).update(**values, cache_version=F("cache_version") + 1)
+    Profile.objects.filter(pk=profile.pk).update(**values)
     for field, value in values.items():
         setattr(profile, field, value)
     return profile
@@ -281,9 +255,7 @@ def profile_image_replace(*, profile: Profile, upload: UploadedFile | None) -> P
     try:
         with transaction.atomic():
             Profile.objects.filter(pk=profile.pk).update(
-                profile_image=new_image_name,
-                profile_image_thumbnail=new_thumb_name,
-                cache_version=F("cache_version") + 1,
+                profile_image=new_image_name, profile_image_thumbnail=new_thumb_name
             )
             transaction.on_commit(lambda: images.files_delete(storage=storage, names=old_names))
     except Exception:
@@ -307,7 +279,7 @@ def password_reset_request(*, email: str) -> None:
     thread (``PASSWORD_RESET_EMAIL_IN_BACKGROUND``) so SMTP latency does not show.
     """
     normalized = email_normalize(email)
-    user = User.objects.filter(username__iexact=normalized, is_active=True).order_by("id").first()
+    user = User.objects.filter(username=normalized, is_active=True).first()
     target = user if user is not None else User(username=normalized, email=normalized)
     uidb64 = urlsafe_base64_encode(force_bytes(target.pk or 0))
     token = default_token_generator.make_token(target)
@@ -334,7 +306,8 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
     """Set the new password when ``token`` is valid for the user in ``uidb64``.
 
     Tokens are single-use: Django's generator hashes the current password, so the change
-    invalidates them. Every refresh token issued before is blacklisted in the same transaction.
+    invalidates them. The database blacklists every refresh token issued before, in the same
+    statement (as for any password change, migration 0004).
     Raises ``PasswordResetInvalid`` (bad link) or ``ValidationError`` (weak password).
     """
     try:
@@ -348,9 +321,7 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
         raise PasswordResetInvalid("Invalid or expired password reset token.")
     validate_password(new_password, user=user)
     user.set_password(new_password)
-    with transaction.atomic():
-        user.save(update_fields=["password"])
-        refresh_tokens_revoke_for_user(user_id=user.pk)
+    user.save(update_fields=["password"])
     return user
 
 
@@ -365,16 +336,16 @@ def _send_quietly(message: EmailMessage) -> None:
 
 
 def account_delete(*, user: User) -> None:
-    """Delete the user with profile and memberships; revoke its tokens; remove its image files.
+    """Delete the user with profile and memberships; remove its image files once committed.
 
-    Fast participant counters drop through the profile's pre_delete hook (set-based). The
-    refresh tokens are blacklisted first: deleting the user only nulls their ``user`` column.
-    A constant number of statements however many fasts the user joined.
+    The database keeps the rest (migration 0004): the memberships' deletion drops the fasts'
+    counters and bumps their churches' versions, and the refresh tokens, whose ``user`` column
+    the deletion nulls, are blacklisted. A constant number of statements however many fasts
+    the user joined.
     """
     profile = user.profile
     storage = profile.profile_image.storage
     names = [profile.profile_image.name or None, profile.profile_image_thumbnail.name or None]
     with transaction.atomic():
-        refresh_tokens_revoke_for_user(user_id=user.pk)
         user.delete()
         transaction.on_commit(lambda: images.files_delete(storage=storage, names=names))

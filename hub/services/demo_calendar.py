@@ -3,8 +3,8 @@
 Idempotent by natural keys: churches by name, fasts by (name, church, year), users by email,
 memberships by (profile, fast). Anything already there is left exactly as it is, so a second
 run writes nothing. Fasts are created through ``hub.services.fasts`` (one bulk insert of days
-and one calendar refresh per fast); joins through ``fast_join``, so participant counters stay
-exact.
+per fast); each demo user's joins through ``memberships_bulk_join`` (one insert). The database
+keeps every counter and summary (migration 0004).
 """
 
 from collections.abc import Callable
@@ -17,7 +17,7 @@ from django.db import transaction
 from hub.demo import ADMIN_EMAIL, ADMIN_PASSWORD, CHURCH_CALENDARS, DEMO_PASSWORD, DEMO_USERS
 from hub.models import Church, Fast, Membership, Profile
 from hub.services.fasts import fast_create
-from hub.services.memberships import AlreadyJoined, fast_join
+from hub.services.memberships import memberships_bulk_join
 
 
 @dataclass
@@ -100,14 +100,9 @@ def demo_calendar_load(
         joined = set(
             Membership.objects.filter(profile=user.profile).values_list("fast_id", flat=True)
         )
-        for fast_id in to_join.order_by("pk").values_list("pk", flat=True):
-            if fast_id in joined:
-                continue
-            try:
-                fast_join(profile=user.profile, fast_id=fast_id)
-            except AlreadyJoined:
-                continue
-            result.joins_created += 1
+        new = [f for f in to_join.order_by("pk").values_list("pk", flat=True) if f not in joined]
+        memberships_bulk_join(pairs=[(user.profile.pk, fast_id) for fast_id in new])
+        result.joins_created += len(new)
     say(f"Joins created: {result.joins_created}")
     return result
 

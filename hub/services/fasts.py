@@ -1,11 +1,12 @@
 """Creating fasts together with their days (staff admin, demo calendar).
 
-A fast and its days are written in one transaction: the fast row, one ``bulk_create`` of its
-days (each day in the fast's church) and one calendar refresh. Invalid input raises Django's
-``ValidationError`` (keyed by the field it concerns) before anything is written.
+A fast and its days are written in one transaction: the fast row and one ``bulk_create`` of
+its days; the database's triggers fill in the fast's calendar summary (``first_day``,
+``last_day``, ``day_count``, ``year``) and each day's church (migration 0004). Invalid input
+raises Django's ``ValidationError`` (keyed by the field it concerns) before anything is written.
 
 The two unique constraints on ``Fast`` are checked up front: ``(name, church, year)`` cannot be
-left to the database, because ``year`` is only set by the calendar refresh, after the insert.
+left to the database, because ``year`` is only set by the triggers, after the days are inserted.
 The database still has the last word under concurrency; a constraint violation that slips past
 the checks is reported as the same ``ValidationError`` and rolls everything back.
 """
@@ -17,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from hub.models import Church, Day, Fast
-from hub.services.calendar import fasts_calendar_refresh
 
 MAX_FAST_DAYS = 400
 
@@ -54,8 +54,7 @@ def fast_create(
     try:
         with transaction.atomic():
             fast.save()
-            Day.objects.bulk_create([Day(date=day, fast=fast, church=church) for day in days])
-            fasts_calendar_refresh(fast_ids=[fast.pk])
+            fast_days_add(days=[(fast.pk, day) for day in days])
     except IntegrityError:
         # A concurrent writer took the name or feast date between the check and the insert.
         fast.pk = None
@@ -63,6 +62,23 @@ def fast_create(
         raise
     fast.refresh_from_db()
     return fast
+
+
+def fast_days_add(*, days: Iterable[tuple[int, dt.date]], batch_size: int = 5000) -> None:
+    """Add days, given as (fast id, date), to existing fasts: one INSERT per batch.
+
+    Each day goes in its fast's church; the database then refreshes the fasts' calendar
+    summaries, the members' day index and the cache versions (migration 0004). A date a fast
+    already has violates the unique (fast, date) constraint (``IntegrityError``).
+    """
+    rows = list(days)
+    churches = dict(
+        Fast.objects.filter(pk__in={fast_id for fast_id, _ in rows}).values_list("pk", "church_id")
+    )
+    Day.objects.bulk_create(
+        [Day(fast_id=fast_id, date=date, church_id=churches[fast_id]) for fast_id, date in rows],
+        batch_size=batch_size,
+    )
 
 
 def fast_create_from_range(
@@ -114,13 +130,6 @@ def fast_copy_to_dates(
         culmination_feast_date=culmination_feast_date,
         url=fast.url,
     )
-
-
-def fast_days_follow_church(*, fast: Fast) -> None:
-    """After a fast moved to another church, move its days with it (one statement)."""
-    moved = Day.objects.filter(fast=fast).exclude(church_id=fast.church_id)
-    if moved.update(church_id=fast.church_id):
-        fasts_calendar_refresh(fast_ids=[fast.pk])
 
 
 def date_range(

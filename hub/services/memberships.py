@@ -1,17 +1,23 @@
 """Joining and leaving fasts.
 
-Each write is one transaction that changes the membership row, the fast's stored
-``participant_count`` and the cache versions of the member's profile and the fast's church, so
-counters and caches can never disagree with the memberships. Constant cost: 5 statements for a
-join or a leave, whatever the number of participants or fasts.
+A join inserts the membership row and a leave deletes it; everything that follows from the row
+(the fast's ``participant_count``, the member's ``member_since`` and day index rows, the cache
+versions of the member and of the fast's church) is written by the database's triggers in the
+same statement (migration 0004), so it is exact whatever writes memberships: these services,
+Django's M2M managers, ``bulk_create``, the admin or raw SQL.
+
+Lock order is the triggers' one: the membership row, then the fast row, its church, the
+member's profile. Joins and leaves of one fast by many users queue on the fast row; a deadlock
+or serialization failure (another writer broke the order) is retried once, then reported as
+``WriteConflict``.
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from collections.abc import Iterable
 
-from hub.caching import churches_bump_for_fasts, profiles_bump
+from django.db import IntegrityError, transaction
+
 from hub.models import Fast, Membership, Profile
-from hub.services.member_days import member_days_add, member_days_remove
+from hub.services.transactions import atomic_with_retry, integrity_violation
 
 
 class MembershipError(Exception):
@@ -31,54 +37,45 @@ class NotJoined(MembershipError):
 
 
 def fast_join(*, profile: Profile, fast_id: int) -> None:
-    """Join: 5 statements in one transaction (counter, membership, the member's days, two
-    version bumps).
+    """Join: an existence check and one INSERT, in one transaction (retried once on a
+    deadlock). ``FastNotFound`` or ``AlreadyJoined`` when it cannot be done."""
 
-    The counter update comes first: it both proves the fast exists and takes the fast's row
-    lock, so concurrent joins of one fast queue there instead of deadlocking later.
-    """
+    def join() -> None:
+        if not Fast.objects.filter(pk=fast_id).exists():
+            raise FastNotFound
+        Membership.objects.create(profile=profile, fast_id=fast_id)
+
     try:
-        with transaction.atomic():
-            if not _counters_add(profile_id=profile.pk, fast_id=fast_id, delta=1):
-                raise FastNotFound
-            Membership.objects.create(
-                profile=profile, fast_id=fast_id, member_since=profile.user.date_joined
-            )
-            member_days_add(profile_id=profile.pk, fast_id=fast_id)
-    except IntegrityError:
-        # The unique (profile, fast) insert lost; the whole transaction, counter included,
-        # rolled back.
+        atomic_with_retry(join)
+    except IntegrityError as exc:
+        # The fast can vanish between the check and the commit (its foreign key is checked at
+        # commit); otherwise the unique (profile, fast) insert lost to an earlier join.
+        if integrity_violation(exc) == "foreign_key":
+            raise FastNotFound from None
         raise AlreadyJoined from None
 
 
 def fast_leave(*, profile: Profile, fast_id: int) -> None:
-    """Leave: 5 statements in one transaction (membership, the member's days, counter, two
-    version bumps)."""
-    with transaction.atomic():
+    """Leave: one DELETE (plus an existence check only when nothing was deleted)."""
+
+    def leave() -> int:
         deleted, _ = Membership.objects.filter(profile=profile, fast_id=fast_id).delete()
-        if deleted:
-            member_days_remove(profile_id=profile.pk, fast_id=fast_id)
-            _counters_add(profile_id=profile.pk, fast_id=fast_id, delta=-1)
-            return
+        return deleted
+
+    if atomic_with_retry(leave):
+        return
     if Fast.objects.filter(pk=fast_id).exists():
         raise NotJoined
     raise FastNotFound
 
 
-def memberships_release_for_profile(*, profile_id: int) -> None:
-    """Before a profile's memberships go (account deletion, cascade): drop the counters.
+def memberships_bulk_join(*, pairs: Iterable[tuple[int, int]], batch_size: int = 2000) -> int:
+    """Join many (profile id, fast id) pairs at once (demo data, benchmarks, load seeds).
 
-    Two set-based statements, whatever the number of fasts the profile joined.
+    Set-based: one INSERT per batch, pairs already joined are skipped; the triggers keep every
+    counter, day index row and cache version exact. Returns the number of pairs given.
     """
-    joined = Membership.objects.filter(profile_id=profile_id).values("fast_id")
-    churches_bump_for_fasts(fast_ids=joined)
-    Fast.objects.filter(pk__in=joined).update(participant_count=F("participant_count") - 1)
-
-
-def _counters_add(*, profile_id: int, fast_id: int, delta: int) -> bool:
-    """Move the fast's counter and bump the versions its change shows in; False if no fast."""
-    if not Fast.objects.filter(pk=fast_id).update(participant_count=F("participant_count") + delta):
-        return False
-    churches_bump_for_fasts(fast_ids=[fast_id])
-    profiles_bump(profile_ids=[profile_id])
-    return True
+    rows = [Membership(profile_id=profile_id, fast_id=fast_id) for profile_id, fast_id in pairs]
+    with transaction.atomic():
+        Membership.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+    return len(rows)

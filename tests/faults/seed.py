@@ -25,20 +25,21 @@ def main() -> None:
     from django.contrib.auth.models import User
     from rest_framework_simplejwt.tokens import RefreshToken
 
-    from hub.models import Church, Day, Fast, Profile
-    from hub.services.calendar import fasts_calendar_refresh
+    from hub.models import Church, Profile
+    from hub.services.fasts import fast_create_from_range
 
     church = Church.objects.create(name="Faults")
     today = dt.date.today()
     fasts: dict[str, int] = {}
     for index, name in enumerate(FAST_NAMES):
-        fast = Fast.objects.create(name=name, church=church, description="Fault test fast.")
-        start = today + dt.timedelta(days=index)
-        Day.objects.bulk_create(
-            [Day(date=start + dt.timedelta(days=i), fast=fast, church=church) for i in range(5)]
+        fast = fast_create_from_range(
+            name=name,
+            church=church,
+            first_date=today + dt.timedelta(days=index),
+            number_of_days=5,
+            description="Fault test fast.",
         )
         fasts[name] = fast.pk
-    fasts_calendar_refresh(fast_ids=list(fasts.values()))
 
     password = make_password(PASSWORD)
     emails = [f"{name}@faults.example.org" for name in SINGLE_USERS]

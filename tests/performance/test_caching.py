@@ -11,7 +11,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from hub.caching import cached
+from hub.caching import Representation
 from hub.models import Day, Fast
 from hub.services.memberships import fast_join, fast_leave
 from tests.factories import make_user
@@ -118,6 +118,13 @@ def test_requests_are_served_from_the_database_when_redis_is_down(client_for) ->
         assert _listed(client, world.spare.pk)["joined"] is True
 
 
+STAMPEDE = Representation(name="stampede-test", endpoints=(), depends_on=(), version="church")
+
+
+class _Owner:
+    pk, cache_version = 1, 1
+
+
 def test_concurrent_misses_compute_once() -> None:
     calls = []
 
@@ -128,7 +135,9 @@ def test_concurrent_misses_compute_once() -> None:
 
     results: list[str] = []
     threads = [
-        threading.Thread(target=lambda: results.append(cached("stampede-test", slow)))
+        threading.Thread(
+            target=lambda: results.append(STAMPEDE.get_or_compute(slow, owner=_Owner()))
+        )
         for _ in range(8)
     ]
     for thread in threads:

@@ -1,32 +1,13 @@
-"""``participant_count`` stays exact: under concurrent joins and leaves, and after a recount."""
+"""``participant_count`` stays exact under concurrent joins and leaves."""
 
 import threading
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 
-from hub.models import Fast, Membership
+from hub.models import Membership
 from hub.services.memberships import fast_join, fast_leave
 from tests.factories import ChurchFactory, make_fast, make_user
-
-
-@pytest.mark.django_db
-def test_recount_repairs_drift_and_reports_it() -> None:
-    church = ChurchFactory()
-    fast = make_fast(church=church, start=None, days=0)
-    for _ in range(3):
-        fast_join(profile=make_user(church=church).profile, fast_id=fast.pk)
-    Fast.objects.filter(pk=fast.pk).update(participant_count=7)  # drift from outside the services
-    out = StringIO()
-    call_command("recount_participants", stdout=out)
-    fast.refresh_from_db()
-    assert fast.participant_count == 3
-    assert f"fast {fast.pk}: 7 -> 3" in out.getvalue()
-    out = StringIO()
-    call_command("recount_participants", stdout=out)
-    assert "0 fast(s) corrected." in out.getvalue()
 
 
 @pytest.mark.postgres

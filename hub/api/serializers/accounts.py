@@ -10,8 +10,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from hub.identity import email_normalize
 from hub.models import Church
-from hub.services.accounts import email_is_taken, email_normalize
+from hub.services.accounts import email_is_taken
 
 EMAIL_MAX_LENGTH = 150  # User.username holds the email
 PASSWORD_MAX_LENGTH = 256  # hashing a megabyte "password" is a cheap way to burn our CPU
@@ -53,6 +54,14 @@ class PasswordField(serializers.CharField):
         super().__init__(**kwargs)
 
 
+class NormalizedEmailField(serializers.EmailField):
+    """An email in its one stored form (``hub.identity``), validated after normalising: a
+    fullwidth or differently cased address is the same address."""
+
+    def to_internal_value(self, data: Any) -> str:
+        return email_normalize(super().to_internal_value(data))
+
+
 class DetailSerializer(serializers.Serializer):
     """``{"detail": "..."}``: confirmations and request-level errors."""
 
@@ -73,13 +82,12 @@ class RegisterProfileInputSerializer(serializers.Serializer):
 
 
 class RegisterInputSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
+    email = NormalizedEmailField(max_length=EMAIL_MAX_LENGTH)
     password = PasswordField()
     password2 = PasswordField()
     profile = RegisterProfileInputSerializer()
 
-    def validate_email(self, value: str) -> str:
-        email = email_normalize(value)
+    def validate_email(self, email: str) -> str:
         if contains_profanity(_email_words(email)):
             raise serializers.ValidationError(
                 "Please choose an email address without offensive words."

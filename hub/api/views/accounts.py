@@ -84,12 +84,16 @@ class RegisterApi(_AnonymousApi):
     )
     def post(self, request: Request) -> Response:
         data = _validated(RegisterInputSerializer, request)
-        user, tokens = accounts.user_register(
-            email=data["email"],
-            password=data["password"],
-            church=data["profile"]["church"],
-            name=data["profile"]["name"],
-        )
+        try:
+            user, tokens = accounts.user_register(
+                email=data["email"],
+                password=data["password"],
+                church=data["profile"]["church"],
+                name=data["profile"]["name"],
+            )
+        except accounts.EmailTaken as exc:
+            # A concurrent registration of the same address won after our check.
+            raise exceptions.ValidationError({"email": [str(exc)]}) from exc
         church_id = data["profile"]["church"].pk
         body = RegisterOutputSerializer(
             {

@@ -32,15 +32,7 @@ from hub.api.serializers.fasts import (
     StatsSerializer,
     fast_data,
 )
-from hub.caching import (
-    cache_get,
-    cache_set,
-    cached,
-    church_fast_key,
-    church_fast_list_key,
-    profile_joined_key,
-    profile_stats_key,
-)
+from hub.caching import FAST_DETAIL, FAST_LIST, JOINED_FASTS, STATS
 from hub.models import Profile
 from hub.selectors.fasts import (
     MAX_RANGE_DAYS,
@@ -66,8 +58,9 @@ def joined_ids_of(profile: Profile | None) -> frozenset[int]:
     """The caller's joined fast ids, cached under the profile's own version key."""
     if profile is None:
         return frozenset()
-    key = profile_joined_key(profile_id=profile.pk, version=profile.cache_version)
-    return frozenset(cached(key, lambda: joined_fast_ids(profile_id=profile.pk)))
+    return frozenset(
+        JOINED_FASTS.get_or_compute(lambda: joined_fast_ids(profile_id=profile.pk), owner=profile)
+    )
 
 
 class FastListApi(APIView):
@@ -98,15 +91,8 @@ class FastListApi(APIView):
             fasts = fast_list_for_church(church_id=church.pk, start=start, end=end, today=today)
             return [fast_data(f, request=request, today=today, joined=False) for f in fasts]
 
-        key = church_fast_list_key(
-            church_id=church.pk,
-            version=church.cache_version,
-            start=start.isoformat(),
-            end=end.isoformat(),
-            today=today.isoformat(),
-            base_url=request.build_absolute_uri("/"),
-        )
-        shared = cached(key, build)
+        parts = (start, end, today, request.build_absolute_uri("/"))
+        shared = FAST_LIST.get_or_compute(build, owner=church, parts=parts)
         joined = joined_ids_of(caller_profile(request)) if shared else frozenset()
         return Response([{**item, "joined": item["id"] in joined} for item in shared])
 
@@ -126,24 +112,17 @@ class FastDetailApi(APIView):
         today = request_today(request)
         profile = caller_profile(request)
         church = profile.church if profile else None
-        key = None
+        parts = (pk, today, request.build_absolute_uri("/"))
         if profile is not None and church is not None:
-            key = church_fast_key(
-                church_id=church.pk,
-                version=church.cache_version,
-                fast_id=pk,
-                today=today.isoformat(),
-                base_url=request.build_absolute_uri("/"),
-            )
-            shared = cache_get(key)
+            shared = FAST_DETAIL.get(owner=church, parts=parts)
             if shared is not None:
                 return Response({**shared, "joined": pk in joined_ids_of(profile)})
         fast = fast_detail(fast_id=pk, today=today, profile_id=profile.pk if profile else None)
         if fast is None:
             raise NotFound()
         data = FastSerializer(fast, context={"request": request, "today": today}).data
-        if key is not None and fast.church_id == church.pk:  # type: ignore[union-attr]
-            cache_set(key, {**data, "joined": False})
+        if church is not None and fast.church_id == church.pk:
+            FAST_DETAIL.put({**data, "joined": False}, owner=church, parts=parts)
         return Response(data)
 
 
@@ -287,7 +266,7 @@ class FastStatsApi(APIView):
     def get(self, request: Request) -> Response:
         profile: Profile = request.user.profile  # type: ignore[union-attr]
         today = request_today(request)
-        key = profile_stats_key(
-            profile_id=profile.pk, version=profile.cache_version, today=today.isoformat()
+        stats = STATS.get_or_compute(
+            lambda: profile_stats(profile_id=profile.pk, today=today), owner=profile, parts=(today,)
         )
-        return Response(cached(key, lambda: profile_stats(profile_id=profile.pk, today=today)))
+        return Response(stats)

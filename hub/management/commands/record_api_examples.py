@@ -45,8 +45,8 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from hub.models import Church, Day, Fast
-from hub.services.calendar import fasts_calendar_refresh
+from hub.models import Church, Fast
+from hub.services.fasts import fast_create_from_range
 from hub.services.memberships import fast_join
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "api" / "examples"
@@ -134,11 +134,9 @@ def _user(email: str, **profile_fields: Any) -> User:
 
 
 def _fast(church: Church, name: str, first: dt.date, days: int, **fields: Any) -> Fast:
-    fast = Fast.objects.create(name=name, church=church, **fields)
-    dates = [first + dt.timedelta(days=i) for i in range(days)]
-    Day.objects.bulk_create([Day(date=d, fast=fast, church=church) for d in dates])
-    fasts_calendar_refresh(fast_ids=[fast.pk])
-    return fast
+    return fast_create_from_range(
+        name=name, church=church, first_date=first, number_of_days=days, **fields
+    )
 
 
 def _responses() -> Iterator[tuple[str, Any]]:
