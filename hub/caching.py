@@ -48,9 +48,11 @@ FAST_COLUMNS = (
     "Fast.image",
     "Fast.url",
 )
-# Rows whose insertion, deletion or change the stored values follow (``Model.*``).
+# Rows whose insertion, deletion or change the stored values follow (``Model.*``). A deleted
+# account takes its memberships along (cascade), so it counts as its own dependency.
 DAYS = "Day.*"
 MEMBERSHIPS = "Membership.*"
+ACCOUNTS = "User.*"
 
 
 class VersionOwner(Protocol):
@@ -109,14 +111,14 @@ class Representation:
 FAST_LIST = Representation(
     name="fastlist",
     endpoints=("fast-list",),
-    depends_on=("Church.name", *FAST_COLUMNS, DAYS, MEMBERSHIPS),
+    depends_on=("Church.name", *FAST_COLUMNS, DAYS, MEMBERSHIPS, ACCOUNTS),
     version="church",
 )
 # One fast, for callers of its church, without ``joined``.
 FAST_DETAIL = Representation(
     name="fast",
     endpoints=("fast-detail",),
-    depends_on=("Church.name", *FAST_COLUMNS, DAYS, MEMBERSHIPS),
+    depends_on=("Church.name", *FAST_COLUMNS, DAYS, MEMBERSHIPS, ACCOUNTS),
     version="church",
 )
 # The ids of the fasts a profile joined (``joined`` of the list and the detail).
@@ -138,7 +140,7 @@ STATS = Representation(
 FASTS_ON_DATES = Representation(
     name="fasts-on-dates",
     endpoints=("fast-by-date", "fast-by-feast-date", "fast_on_date", "fast_on_date_user"),
-    depends_on=("Church.name", *FAST_COLUMNS, DAYS, MEMBERSHIPS),
+    depends_on=("Church.name", *FAST_COLUMNS, DAYS, MEMBERSHIPS, ACCOUNTS),
     version=None,
 )
 PARTICIPANTS = Representation(
@@ -151,14 +153,15 @@ PARTICIPANTS = Representation(
         "User.email",
         "User.date_joined",
         MEMBERSHIPS,
+        ACCOUNTS,
     ),
     version=None,
 )
-DAYS_PAGES = Representation(
-    name="days",
-    endpoints=("fast-days-list", "user-days"),
-    depends_on=(DAYS, MEMBERSHIPS),
-    version=None,
+FAST_DAYS = Representation(
+    name="fast-days", endpoints=("fast-days-list",), depends_on=(DAYS,), version=None
+)
+MY_DAYS = Representation(
+    name="my-days", endpoints=("user-days",), depends_on=(DAYS, MEMBERSHIPS), version=None
 )
 PROFILE = Representation(
     name="profile",
@@ -181,13 +184,14 @@ REPRESENTATIONS = (
     STATS,
     FASTS_ON_DATES,
     PARTICIPANTS,
-    DAYS_PAGES,
+    FAST_DAYS,
+    MY_DAYS,
     PROFILE,
 )
 
 # Which writes bump each version (kept by the database, migration 0004), for the docs and the
 # freshness test: a version is bumped in the statement that changes any of these.
 VERSION_BUMPED_BY = {
-    "church": ("Church.name", *FAST_COLUMNS, DAYS, MEMBERSHIPS),
+    "church": ("Church.name", *FAST_COLUMNS, DAYS, MEMBERSHIPS, ACCOUNTS),
     "profile": (DAYS, MEMBERSHIPS),
 }

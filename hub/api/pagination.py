@@ -22,15 +22,15 @@ def page_param(request: Request) -> tuple[int, int]:
     try:
         page = int(raw)
     except ValueError:
-        raise NotFound("Invalid page.") from None
+        raise NotFound("Invalid page.", code="invalid_page") from None
     if page < 1 or page > 10**9:
-        raise NotFound("Invalid page.")
+        raise NotFound("Invalid page.", code="invalid_page")
     return page, (page - 1) * PAGE_SIZE
 
 
 def page_envelope(request: Request, *, page: int, count: int, results: list[Any]) -> dict[str, Any]:
     if not results and page > 1:
-        raise NotFound("Invalid page.")
+        raise NotFound("Invalid page.", code="invalid_page")
     url = request.build_absolute_uri()
     has_next = page * PAGE_SIZE < count
     previous = None
@@ -56,9 +56,11 @@ def int_param(request: Request, name: str, *, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"{name} must be a non-negative integer.") from None
+        raise BadRequest(
+            f"{name} must be a non-negative integer.", code="invalid_parameter"
+        ) from None
     if value < 0:
-        raise BadRequest(f"{name} must be a non-negative integer.")
+        raise BadRequest(f"{name} must be a non-negative integer.", code="invalid_parameter")
     return value
 
 

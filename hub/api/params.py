@@ -30,7 +30,8 @@ def request_zone(request: Request) -> ZoneInfo:
         zone = timezone_or_none(name)
         if zone is None:
             raise BadRequest(
-                f"Unknown time zone '{name[:64]}'. Use an IANA name such as Europe/Paris."
+                f"Unknown time zone '{name[:64]}'. Use an IANA name such as Europe/Paris.",
+                code="invalid_timezone",
             )
         return zone
     profile = caller_profile(request)
@@ -48,7 +49,7 @@ def iso_date_param(request: Request, name: str, default: dt.date | None = None) 
     raw = request.query_params.get(name)
     if raw is None:
         if default is None:
-            raise BadRequest(f"{name} query parameter is required.")
+            raise BadRequest(f"{name} query parameter is required.", code="parameter_required")
         return default
     # Strictly YYYY-MM-DD: Python also parses week dates such as 2026-W10-2.
     if not _ISO_DATE.match(raw):
@@ -69,11 +70,13 @@ def compact_date_param(request: Request, name: str, default: dt.date) -> dt.date
             raise ValueError
         return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     except ValueError:
-        raise BadRequest(f"{name} must be a date in YYYYMMDD format.") from None
+        raise BadRequest(
+            f"{name} must be a date in YYYYMMDD format.", code="invalid_date"
+        ) from None
 
 
 def _invalid_date(name: str) -> dt.date:
-    raise BadRequest(f"{name} must be a valid date in YYYY-MM-DD format.")
+    raise BadRequest(f"{name} must be a valid date in YYYY-MM-DD format.", code="invalid_date")
 
 
 def church_context(request: Request) -> Church:
@@ -85,16 +88,16 @@ def church_context(request: Request) -> Church:
     profile = caller_profile(request)
     if profile is not None:
         if profile.church is None:
-            raise BadRequest("No church associated with your profile.")
+            raise BadRequest("No church associated with your profile.", code="church_required")
         return profile.church
     raw = request.query_params.get("church_id")
     if raw is None or raw == "":
-        raise BadRequest("church_id query parameter is required.")
+        raise BadRequest("church_id query parameter is required.", code="church_id_required")
     try:
         church_id = int(raw)
     except ValueError:
-        raise BadRequest("church_id must be an integer.") from None
+        raise BadRequest("church_id must be an integer.", code="invalid_church_id") from None
     church = Church.objects.filter(pk=church_id).first() if 0 < church_id < 2**63 else None
     if church is None:
-        raise BadRequest("Church with the provided ID does not exist.")
+        raise BadRequest("Church with the provided ID does not exist.", code="church_not_found")
     return church

@@ -116,15 +116,15 @@ def test_one_user_racing_itself_lands_once(fault_stack: Stack) -> None:
     fast_id = fault_stack.fast_id("Race fast")
     token = fault_stack.login("race")
 
-    for action, message in [
-        ("join", "You are already part of this fast."),
-        ("leave", "You are not part of this fast."),
+    for action, message, code in [
+        ("join", "You are already part of this fast.", "already_joined"),
+        ("leave", "You are not part of this fast.", "not_joined"),
     ]:
         replies = fire(fault_stack, [(action, token, fast_id)] * 10)
         statuses = Counter(reply.status for reply in replies)
         assert statuses == {200: 1, 400: 9}, (statuses, fault_stack.server.log_tail())
         for reply in replies:
             if reply.status == 400:
-                assert reply.json() == {"detail": message}
+                assert reply.json() == {"detail": message, "code": code}
         rows = 1 if action == "join" else 0
         assert membership(fault_stack, fast_id) == (rows, rows, rows)

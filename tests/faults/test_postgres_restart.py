@@ -68,7 +68,10 @@ def test_requests_fail_fast_with_503_while_postgres_is_down_then_recover(
                 assert reply.seconds < FAIL_FAST_SECONDS, (path, f"{reply.seconds:.2f} s")
                 assert reply.status == 503, (method, path, reply.status, reply.body)
                 assert reply.headers["Content-Type"] == "application/json", path
-                assert reply.json() == {"detail": "Service temporarily unavailable."}, path
+                assert reply.json() == {
+                    "detail": "Service temporarily unavailable.",
+                    "code": "database_unavailable",
+                }, path
                 assert reply.headers["Retry-After"].isdigit(), path
     finally:
         postgres.start()

@@ -35,4 +35,4 @@ def test_an_id_beyond_64_bits_is_not_found(
 ) -> None:
     response = client_for(member).get(path)
     assert response.status_code == 404, response.content
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}

@@ -221,7 +221,10 @@ def test_database_outage_is_a_fast_503_on_health(server_without_database: Server
 def test_database_outage_is_503_json_on_api_endpoints(server_without_database: Server) -> None:
     status, headers, body = server_without_database.get("/api/churches/")
     assert status == 503
-    assert json.loads(body) == {"detail": "Service temporarily unavailable."}
+    assert json.loads(body) == {
+        "detail": "Service temporarily unavailable.",
+        "code": "database_unavailable",
+    }
     assert headers["Retry-After"].isdigit()
 
 
@@ -245,7 +248,10 @@ def test_database_outage_during_authentication_is_503_json(
         "/api/profile/", headers={"Authorization": f"Bearer {token}", "X-Request-ID": request_id}
     )
     assert status == 503
-    assert json.loads(body) == {"detail": "Service temporarily unavailable."}
+    assert json.loads(body) == {
+        "detail": "Service temporarily unavailable.",
+        "code": "database_unavailable",
+    }
 
     # The application's own log line about it is JSON and carries the request id.
     deadline = time.monotonic() + 5

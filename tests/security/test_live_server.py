@@ -257,7 +257,7 @@ def test_https_responses_carry_the_security_headers(live: Live) -> None:
     # Errors too: JSON, same headers, no debug page.
     missing = live.request("GET", "/api/no-such-thing/", headers=HTTPS)
     assert missing.status == 404
-    assert missing.json() == {"detail": "Not found."}
+    assert missing.json() == {"detail": "Not found.", "code": "not_found"}
     assert missing.headers["X-Frame-Options"] == "DENY"
 
 

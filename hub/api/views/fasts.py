@@ -83,9 +83,12 @@ class FastListApi(APIView):
         start = iso_date_param(request, "start_date", today - dt.timedelta(days=180))
         end = iso_date_param(request, "end_date", today + dt.timedelta(days=180))
         if end < start:
-            raise BadRequest("end_date must not be before start_date.")
+            raise BadRequest("end_date must not be before start_date.", code="invalid_date_range")
         if (end - start).days > MAX_RANGE_DAYS:
-            raise BadRequest(f"The date range may span at most {MAX_RANGE_DAYS} days.")
+            raise BadRequest(
+                f"The date range may span at most {MAX_RANGE_DAYS} days.",
+                code="date_range_too_long",
+            )
 
         def build() -> list[dict[str, Any]]:
             fasts = fast_list_for_church(church_id=church.pk, start=start, end=end, today=today)
@@ -195,7 +198,7 @@ class _MembershipApi(APIView):
 
     def fast_id(self, request: Request) -> int:
         if not isinstance(request.data, dict):
-            raise BadRequest('Expected a JSON object such as {"fast_id": 1}.')
+            raise BadRequest('Expected a JSON object such as {"fast_id": 1}.', code="invalid_body")
         serializer = FastMembershipInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return int(serializer.validated_data["fast_id"])
@@ -221,9 +224,9 @@ class FastJoinApi(_MembershipApi):
         try:
             fast_join(profile=request.user.profile, fast_id=fast_id)  # type: ignore[union-attr]
         except FastNotFound:
-            raise NotFound("Fast not found.") from None
+            raise NotFound("Fast not found.", code="fast_not_found") from None
         except AlreadyJoined:
-            raise BadRequest("You are already part of this fast.") from None
+            raise BadRequest("You are already part of this fast.", code="already_joined") from None
         return Response({})
 
     patch = put
@@ -246,9 +249,9 @@ class FastLeaveApi(_MembershipApi):
         try:
             fast_leave(profile=request.user.profile, fast_id=fast_id)  # type: ignore[union-attr]
         except FastNotFound:
-            raise NotFound("Fast not found.") from None
+            raise NotFound("Fast not found.", code="fast_not_found") from None
         except NotJoined:
-            raise BadRequest("You are not part of this fast.") from None
+            raise BadRequest("You are not part of this fast.", code="not_joined") from None
         return Response({"detail": "Successfully left the fast."})
 
     patch = put

@@ -50,7 +50,7 @@ class FastParticipantsApi(APIView):
         except ValueError:
             limit = PLAIN_DEFAULT_LIMIT  # the original service's behaviour, kept for clients
         if limit < 0:
-            raise BadRequest("limit must not be negative.")
+            raise BadRequest("limit must not be negative.", code="invalid_parameter")
         limit = min(limit, MAX_LIMIT)
         count = _participant_count_or_404(pk)
         rows = participants_page(fast_id=pk, offset=0, limit=limit) if count and limit else []

@@ -82,18 +82,20 @@ class Command(BaseCommand):
 
 def api_examples_record(*, out_dir: Path) -> list[Path]:
     """Record every example into ``out_dir``; the database is left as it was."""
+    with _isolated_run(), transaction.atomic():
+        try:
+            recorded = list(_responses())
+        finally:
+            transaction.set_rollback(True)
+    # Only once every request was answered: a failed run leaves the committed files alone.
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob("*.json"):
         stale.unlink()
     written: list[Path] = []
-    with _isolated_run(), transaction.atomic():
-        try:
-            for name, body in _responses():
-                path = out_dir / f"{name}.json"
-                path.write_text(json.dumps(_shorten_tokens(body), indent=2) + "\n")
-                written.append(path)
-        finally:
-            transaction.set_rollback(True)
+    for name, body in recorded:
+        path = out_dir / f"{name}.json"
+        path.write_text(json.dumps(_shorten_tokens(body), indent=2) + "\n")
+        written.append(path)
     return written
 
 

@@ -1,6 +1,7 @@
 """Shared helpers of the fasts API tests: a frozen "today" and JSON error checks."""
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -69,9 +70,11 @@ def error_body(response: Any, status: int) -> Any:
 
 
 def detail_of(response: Any, status: int = 400) -> str:
+    """The message of a request-level error, after checking it has a stable ``code`` too."""
     body = error_body(response, status)
-    assert list(body) == ["detail"], body
+    assert list(body) == ["detail", "code"], body
     assert isinstance(body["detail"], str) and body["detail"]
+    assert re.fullmatch(r"[a-z]+(_[a-z]+)*", body["code"]), body
     return str(body["detail"])
 
 

@@ -28,10 +28,12 @@ def test_churches_by_name_in_pages(api_client: APIClient) -> None:
     assert second["previous"] is not None
 
     assert error_body(api_client.get("/api/churches/", {"page": 3}), 404) == {
-        "detail": "Invalid page."
+        "detail": "Invalid page.",
+        "code": "invalid_page",
     }
     assert error_body(api_client.get("/api/churches/", {"page": "x"}), 404) == {
-        "detail": "Invalid page."
+        "detail": "Invalid page.",
+        "code": "invalid_page",
     }
 
 

@@ -46,13 +46,13 @@ def test_days_of_a_fast_two_pages(api_client: APIClient, church: Church) -> None
     assert second["count"] == 12
 
     response = api_client.get(f"/api/fasts/{fast.pk}/days/", {"page": 3})
-    assert error_body(response, 404) == {"detail": "Invalid page."}
+    assert error_body(response, 404) == {"detail": "Invalid page.", "code": "invalid_page"}
 
 
 def test_days_of_an_unknown_fast_is_404(api_client: APIClient, church: Church) -> None:
     fast = fast_in(church, start=day(0), days=1)
     response = api_client.get(f"/api/fasts/{fast.pk + 50}/days/")
-    assert error_body(response, 404) == {"detail": "Not found."}
+    assert error_body(response, 404) == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_days_of_a_fast_without_days(api_client: APIClient, church: Church) -> None:
@@ -65,7 +65,7 @@ def test_days_of_a_fast_without_days(api_client: APIClient, church: Church) -> N
 def test_days_invalid_page(api_client: APIClient, church: Church, page: str) -> None:
     fast = fast_in(church, start=day(0), days=3)
     response = api_client.get(f"/api/fasts/{fast.pk}/days/", {"page": page})
-    assert error_body(response, 404) == {"detail": "Invalid page."}
+    assert error_body(response, 404) == {"detail": "Invalid page.", "code": "invalid_page"}
 
 
 def test_user_days_are_the_days_of_joined_fasts_by_date(
@@ -109,7 +109,8 @@ def test_user_days_pages(client_for: Client, church: Church, member: User) -> No
     second = ok(client.get("/api/user/days/", {"page": 2}))
     assert dates(second) == [iso(i) for i in range(5, 10)]
     assert error_body(client.get("/api/user/days/", {"page": 3}), 404) == {
-        "detail": "Invalid page."
+        "detail": "Invalid page.",
+        "code": "invalid_page",
     }
 
 

@@ -268,7 +268,7 @@ def test_detail_of_any_church_for_anyone(api_client: APIClient, client_for: Clie
 def test_detail_of_unknown_fast_is_404(api_client: APIClient, church: Church) -> None:
     fast = fast_in(church, start=day(0), days=1)
     body = error_body(api_client.get(f"/api/fasts/{fast.pk + 1000}/"), 404)
-    assert body == {"detail": "Not found."}
+    assert body == {"detail": "Not found.", "code": "not_found"}
 
 
 @pytest.mark.parametrize("path", ["/api/fasts/abc/", "/api/fasts/-1/", "/api/fasts/1.5/"])
@@ -278,4 +278,4 @@ def test_detail_with_non_integer_id_is_json_404(api_client: APIClient, path: str
 
 def test_detail_with_huge_id_is_404(api_client: APIClient) -> None:
     body = error_body(api_client.get("/api/fasts/99999999999999999999999/"), 404)
-    assert body == {"detail": "Not found."}
+    assert body == {"detail": "Not found.", "code": "not_found"}

@@ -146,12 +146,12 @@ def test_invalid_page_is_404(
     api_client: APIClient, church: Church, twelve_fasts: list[int], page: str
 ) -> None:
     response = api_client.get(BY_DATE, {"church_id": church.pk, "page": page})
-    assert error_body(response, 404) == {"detail": "Invalid page."}
+    assert error_body(response, 404) == {"detail": "Invalid page.", "code": "invalid_page"}
 
 
 def test_page_two_of_an_empty_result_is_404(api_client: APIClient, church: Church) -> None:
     response = api_client.get(BY_DATE, {"church_id": church.pk, "page": 2})
-    assert error_body(response, 404) == {"detail": "Invalid page."}
+    assert error_body(response, 404) == {"detail": "Invalid page.", "code": "invalid_page"}
 
 
 # --- By feast date ------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def test_bad_fast_id_is_400_on_the_field(
 @pytest.mark.parametrize("fast_id", [987654, 2**31, 2**63 - 1])
 def test_unknown_fast_is_404(client_for: Client, member: User, url: str, fast_id: int) -> None:
     response = send(client_for(member), "put", url, {"fast_id": fast_id})
-    assert error_body(response, 404) == {"detail": "Fast not found."}
+    assert error_body(response, 404) == {"detail": "Fast not found.", "code": "fast_not_found"}
 
 
 def test_join_twice_is_400(client_for: Client, member: User, fast: Fast) -> None:

@@ -268,7 +268,7 @@ def test_paginated_bad_numbers_are_400(
 @pytest.mark.parametrize("suffix", ["participants/", "participants/paginated/"])
 def test_unknown_fast_is_404(client_for: Client, member: User, fast: Fast, suffix: str) -> None:
     response = client_for(member).get(f"/api/fasts/{fast.pk + 100}/{suffix}")
-    assert error_body(response, 404) == {"detail": "Not found."}
+    assert error_body(response, 404) == {"detail": "Not found.", "code": "not_found"}
 
 
 @pytest.mark.parametrize("suffix", ["participants/", "participants/paginated/"])
