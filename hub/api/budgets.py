@@ -15,8 +15,8 @@ QUERY_BUDGETS: dict[str, int] = {
     "profile-detail": 1,
     "profile-image-upload": 4,
     "password_reset": 1,
-    "password_reset_confirm": 5,
-    "account-delete": 15,
+    "password_reset_confirm": 2,  # the user, the password UPDATE (its trigger revokes tokens)
+    "account-delete": 12,
     # churches and fasts
     "church-list": 1,
     "church-detail": 1,
@@ -24,10 +24,12 @@ QUERY_BUDGETS: dict[str, int] = {
     "fast-detail": 2,
     "fast-by-date": 2,
     "fast-by-feast-date": 2,
-    # auth + 5 statements (hub.services.memberships) + the transaction's SAVEPOINT/RELEASE
-    # that a test (already inside a transaction) sees in place of BEGIN/COMMIT
-    "fast-join": 8,
-    "leave-fast": 8,
+    # auth + the statements of hub.services.memberships (join: existence check and INSERT;
+    # leave: DELETE, plus an existence check when nothing was deleted) + the SAVEPOINT and
+    # RELEASE a test (already inside a transaction) sees in place of BEGIN/COMMIT, and the
+    # ROLLBACK TO SAVEPOINT of a refused join. The triggers run inside those statements.
+    "fast-join": 6,
+    "leave-fast": 5,
     "fast-participants": 3,
     "fast-participants-paginated": 3,
     "fast-stats": 2,
