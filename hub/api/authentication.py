@@ -8,13 +8,24 @@ cost exactly one query everywhere.
 from typing import Any
 
 from django.contrib.auth.models import User
-from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.authentication import AUTH_HEADER_TYPE_BYTES, JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
 
 class ProfileJWTAuthentication(JWTAuthentication):
+    def get_raw_token(self, header: bytes) -> bytes | None:
+        # simplejwt treats another scheme ("Token abc", "JWT abc") as no credentials at all, so
+        # the client hears "credentials were not provided"; say what is wrong instead.
+        parts = header.split()
+        if parts and parts[0] not in AUTH_HEADER_TYPE_BYTES:
+            raise AuthenticationFailed(
+                "The Authorization header must be 'Bearer <access token>' (from /api/token/).",
+                code="bad_authorization_header",
+            )
+        return super().get_raw_token(header)
+
     def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
         try:
             user_id: Any = validated_token[api_settings.USER_ID_CLAIM]

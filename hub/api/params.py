@@ -60,23 +60,29 @@ def iso_date_param(request: Request, name: str, default: dt.date | None = None) 
         return _invalid_date(name)
 
 
-def compact_date_param(request: Request, name: str, default: dt.date) -> dt.date:
-    """A ``YYYYMMDD`` date (legacy endpoints)."""
+def legacy_date_param(request: Request, name: str, default: dt.date) -> dt.date:
+    """A ``YYYY-MM-DD`` or ``YYYYMMDD`` date (the legacy endpoints take both: the original
+    service's mobile client sends ISO dates there)."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
+    if _ISO_DATE.match(raw):
+        return iso_date_param(request, name)
     try:
         if len(raw) != 8 or not raw.isdigit():
             raise ValueError
         return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     except ValueError:
         raise BadRequest(
-            f"{name} must be a date in YYYYMMDD format.", code="invalid_date"
+            f"{name} must be a date in YYYY-MM-DD (or YYYYMMDD) format, e.g. 2026-03-10.",
+            code="invalid_date",
         ) from None
 
 
 def _invalid_date(name: str) -> dt.date:
-    raise BadRequest(f"{name} must be a valid date in YYYY-MM-DD format.", code="invalid_date")
+    raise BadRequest(
+        f"{name} must be a valid date in YYYY-MM-DD format, e.g. 2026-03-10.", code="invalid_date"
+    )
 
 
 def church_context(request: Request) -> Church:

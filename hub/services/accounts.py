@@ -93,7 +93,13 @@ def email_is_taken(*, email: str) -> bool:
 
 
 def user_register(
-    *, email: str, password: str, church: Church, name: str | None = None
+    *,
+    email: str,
+    password: str,
+    church: Church,
+    name: str | None = None,
+    timezone: str = "UTC",
+    location: str | None = None,
 ) -> tuple[User, TokenPair]:
     """Create the user (username = email), fill in the trigger-made profile, issue tokens.
 
@@ -108,7 +114,9 @@ def user_register(
                 username=normalized, email=normalized, password=password
             )
             # The database trigger created the profile with the INSERT above.
-            Profile.objects.filter(user_id=user.pk).update(name=name or None, church=church)
+            Profile.objects.filter(user_id=user.pk).update(
+                name=name or None, church=church, timezone=timezone, location=location or None
+            )
             tokens = refresh_token_issue(user=user)
     except IntegrityError as exc:
         raise EmailTaken("A user with that email already exists.") from exc

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from hub.identity import email_normalize
 from hub.models import Church
 from hub.services.accounts import email_is_taken
+from hub.validators import validate_timezone
 
 EMAIL_MAX_LENGTH = 150  # User.username holds the email
 PASSWORD_MAX_LENGTH = 256  # hashing a megabyte "password" is a cheap way to burn our CPU
@@ -76,9 +77,18 @@ class RegisterProfileInputSerializer(serializers.Serializer):
         max_length=64, required=False, allow_null=True, allow_blank=True, default=None
     )
     church = serializers.PrimaryKeyRelatedField(queryset=Church.objects.all())
+    timezone = serializers.CharField(
+        max_length=64, required=False, default="UTC", validators=[validate_timezone]
+    )
+    location = serializers.CharField(
+        max_length=100, required=False, allow_null=True, allow_blank=True, default=None
+    )
 
     def validate_name(self, value: str | None) -> str | None:
         return validate_clean_name(value.strip() if value else None) or None
+
+    def validate_location(self, value: str | None) -> str | None:
+        return value.strip() if value and value.strip() else None
 
 
 class RegisterInputSerializer(serializers.Serializer):

@@ -84,6 +84,10 @@ class ProfileImageInputSerializer(serializers.Serializer):
 
 class ProfileImageOutputSerializer(serializers.Serializer):
     profile_image = serializers.SerializerMethodField()
+    thumbnail = serializers.SerializerMethodField()
 
     def get_profile_image(self, profile: Profile) -> str | None:
         return absolute_file_url(profile.profile_image, self.context)
+
+    def get_thumbnail(self, profile: Profile) -> str | None:
+        return absolute_file_url(profile.profile_image_thumbnail, self.context)

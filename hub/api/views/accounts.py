@@ -90,6 +90,8 @@ class RegisterApi(_AnonymousApi):
                 password=data["password"],
                 church=data["profile"]["church"],
                 name=data["profile"]["name"],
+                timezone=data["profile"]["timezone"],
+                location=data["profile"]["location"],
             )
         except accounts.EmailTaken as exc:
             # A concurrent registration of the same address won after our check.

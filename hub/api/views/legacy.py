@@ -1,4 +1,5 @@
-"""Legacy single-fast endpoints (``YYYYMMDD`` dates; "no fast" is a 200 stub without ``id``)."""
+"""Legacy single-fast endpoints (``YYYY-MM-DD`` or ``YYYYMMDD`` dates; "no fast" is a 200 stub
+without ``id``)."""
 
 import datetime as dt
 
@@ -8,14 +9,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.api.params import caller_profile, church_context, compact_date_param, request_today
+from hub.api.params import caller_profile, church_context, legacy_date_param, request_today
 from hub.api.schema import BAD_REQUEST, FAST_OR_NO_FAST, examples_for
 from hub.api.serializers.fasts import NO_FAST_STUB, FastSerializer
 from hub.models import Fast
 from hub.selectors.fasts import fast_on_date_for_church, joined_fast_on_date
 
 LEGACY_PARAMS = [
-    OpenApiParameter("date", str, description="YYYYMMDD (default: today)."),
+    OpenApiParameter(
+        "date", str, description="YYYY-MM-DD or YYYYMMDD (default: today in the request's zone)."
+    ),
     OpenApiParameter("church_id", int, description="Anonymous callers only."),
     OpenApiParameter("tz", str, description="IANA time zone for 'today'."),
 ]
@@ -39,7 +42,7 @@ class ChurchFastOnDateApi(APIView):
     def get(self, request: Request) -> Response:
         today = request_today(request)
         church = church_context(request)
-        date = compact_date_param(request, "date", today)
+        date = legacy_date_param(request, "date", today)
         profile = caller_profile(request)
         fast = fast_on_date_for_church(
             church_id=church.pk, date=date, today=today, profile_id=profile.pk if profile else None
@@ -61,7 +64,7 @@ class UserFastOnDateApi(APIView):
         if profile is None:
             return ChurchFastOnDateApi().get(request)
         today = request_today(request)
-        date = compact_date_param(request, "date", today)
+        date = legacy_date_param(request, "date", today)
         if profile.church_id is None:
             return _one_fast(request, None, today)
         fast = joined_fast_on_date(

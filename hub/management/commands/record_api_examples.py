@@ -234,7 +234,7 @@ def _responses() -> Iterator[tuple[str, Any]]:
     yield named(
         "fast_on_date", get(anonymous, "/api/fast/", date="20260601", **church_id), "no-fast"
     )
-    yield named("fast_on_date", get(anonymous, "/api/fast/", date="2026-03-10", **church_id))
+    yield named("fast_on_date", get(anonymous, "/api/fast/", date="2026-3-10", **church_id))
     yield named("fast_on_date_user", get(member, "/api/user/fasts/", date="20260310"))
 
     yield named("profile-detail", get(member, "/api/profile/"))

@@ -129,7 +129,7 @@ def test_empty_value_clears_the_image(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.patch(URL, {"profile_image": ""}, format="multipart")
     assert response.status_code == 200, response.content
-    assert response.json() == {"profile_image": None}
+    assert response.json() == {"profile_image": None, "thumbnail": None}
     cleared = Profile.objects.get(user=user)
     assert not cleared.profile_image and not cleared.profile_image_thumbnail
     assert not any(path.exists() for path in old)

@@ -84,13 +84,29 @@ def test_stub_when_no_fast(api_client: APIClient, church: Church) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/fast/", "/api/user/fasts/"])
-@pytest.mark.parametrize("value", ["2026-01-01", "20261301", "abc", "", "2026011", "202601011"])
+@pytest.mark.parametrize(
+    "value", ["2026-13-01", "2026-1-01", "20261301", "abc", "", "2026011", "202601011", "2026-W01"]
+)
 def test_malformed_date_is_400(
     client_for: Client, api_client: APIClient, church: Church, path: str, value: str
 ) -> None:
     assert detail_of(api_client.get(path, {"church_id": church.pk, "date": value}))
     member = make_user(church=church)
     assert detail_of(client_for(member).get(path, {"date": value}))
+
+
+@pytest.mark.parametrize("path", ["/api/fast/", "/api/user/fasts/"])
+def test_iso_and_compact_dates_name_the_same_day(
+    client_for: Client, church: Church, path: str
+) -> None:
+    member = make_user(church=church)
+    fast = fast_in(church, dates=[day(2)])
+    fast_join(profile=member.profile, fast_id=fast.pk)
+    client = client_for(member)
+    compact_answer = ok(client.get(path, {"date": compact(2)}))
+    iso_answer = ok(client.get(path, {"date": day(2).isoformat()}))
+    assert compact_answer == iso_answer
+    assert iso_answer["id"] == fast.pk
 
 
 @pytest.mark.parametrize("path", ["/api/fast/", "/api/user/fasts/"])
