@@ -10,11 +10,15 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from hub.api.errors import not_found
+from hub.api.views.index import ApiIndexApi
+from hub.views_pages import password_reset_code
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", ApiIndexApi.as_view(), name="root"),
     path("api/", include("hub.api.urls")),
     path("health/", include("hub.api.urls_health")),
     path("admin/", admin.site.urls),
+    path("reset-password/", password_reset_code, name="password-reset-code"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -262,8 +262,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Fasthub <no-reply@fasthub.local>")
-# Where the password reset link points (the app's page that posts uidb64 + token back).
-PASSWORD_RESET_URL = env_str("PASSWORD_RESET_URL", "http://127.0.0.1:8000/reset-password")
+# Where the password reset link points (with ?uidb64=...&token=...): the app's own page in a
+# real deployment; by default Fasthub's page that shows the code to paste into the app.
+PASSWORD_RESET_URL = env_str("PASSWORD_RESET_URL", "http://127.0.0.1:8000/reset-password/")
 # Reset mails leave in a background thread, so the response time does not reveal whether
 # the account exists (docs/AUTH.md). Off: sent inline (tests read the outbox at once).
 PASSWORD_RESET_EMAIL_IN_BACKGROUND = env_bool("PASSWORD_RESET_EMAIL_IN_BACKGROUND", default=True)

@@ -38,6 +38,7 @@ QUERY_BUDGETS: dict[str, int] = {
     "fast_on_date_user": 2,
     "fast_on_date": 2,
     # operations
+    "api-root": 0,
     "health": 1,
     "schema": 0,
     "swagger-ui": 0,

@@ -139,3 +139,18 @@ def test_a_csrf_failure_is_json_outside_the_admin_and_a_page_inside(settings: An
     page = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
     assert page.status_code == 403
     assert page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/", "/api/"])
+def test_the_root_and_the_api_root_answer_a_small_index(path: str) -> None:
+    response = Client().get(path)
+    assert response.status_code == 200
+    assert response.json() == {
+        "name": "Fasthub API",
+        "version": "1.0.0",
+        "docs": "http://testserver/api/docs/",
+        "schema": "http://testserver/api/schema/",
+        "health": "http://testserver/health/",
+    }
+    for link in ("docs", "schema", "health"):
+        assert Client().get(response.json()[link]).status_code == 200

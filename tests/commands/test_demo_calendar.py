@@ -144,7 +144,9 @@ def test_load_creates_churches_fasts_and_accounts() -> None:
         assert fast.participant_count == fast.n
     assert armenian_lent.participant_count == 2  # demo and ani
 
-    assert "Fast of Nineveh" in output
+    assert "Fast of Nineveh" not in output  # one line per fast only with -v 2
+    assert "Fast of Nineveh" in _load("-v", "2")
+    assert "20 fasts already there" in _load()
     assert f"{ADMIN_EMAIL} / {ADMIN_PASSWORD}" in output
     assert "/api/docs/" in output
     assert "/admin/" in output
@@ -198,3 +200,9 @@ def test_login_help_prints_urls() -> None:
     ):
         assert url in text
     assert f"demo@fasthub.local / {DEMO_PASSWORD}" in text
+
+
+def test_the_banner_uses_the_address_the_server_will_answer_on() -> None:
+    output = _load("--base-url", "http://192.0.2.7:8123")
+    assert "http://192.0.2.7:8123/api/docs/" in output
+    assert "127.0.0.1:8000" not in output

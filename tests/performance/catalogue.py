@@ -146,6 +146,7 @@ CATALOGUE: dict[str, Callable[[World], Call]] = {
     "user-days": _get("user-days"),
     "fast_on_date": _legacy("fast_on_date"),
     "fast_on_date_user": _legacy("fast_on_date_user"),
+    "api-root": _get("api-root", authenticated=False),
     "health": _get("health", authenticated=False),
     "schema": _get("schema", authenticated=False),
     "swagger-ui": _get("swagger-ui", authenticated=False),

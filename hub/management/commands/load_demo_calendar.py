@@ -45,6 +45,11 @@ class Command(BaseCommand):
             "--years", type=int, default=2, help="Number of years to load (default: 2)."
         )
         parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where the server will answer, for the printed URLs.",
+        )
+        parser.add_argument(
             "--allow-known-passwords",
             action="store_true",
             help="Run even with DEBUG off (the demo accounts have published passwords).",
@@ -61,7 +66,9 @@ class Command(BaseCommand):
             raise CommandError("--year must be 1900-2999 and --years 1-10.")
         years = list(range(first_year, first_year + options["years"]))
         self.stdout.write(f"Loading the demo calendar for {', '.join(map(str, years))}")
-        result = demo_calendar_load(years=years, progress=self.stdout.write)
+        # Each church, fast and account line with -v 2; the summary always.
+        progress = self.stdout.write if options["verbosity"] >= 2 else None
+        result = demo_calendar_load(years=years, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {result.churches_created} churches, {result.fasts_created} fasts, "
@@ -69,4 +76,4 @@ class Command(BaseCommand):
                 f"{result.fasts_existing} fasts already there, {result.fasts_skipped} skipped."
             )
         )
-        call_command("demo_login_help", stdout=self.stdout._out)
+        call_command("demo_login_help", base_url=options["base_url"], stdout=self.stdout._out)
