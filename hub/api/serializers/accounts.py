@@ -64,9 +64,9 @@ class NormalizedEmailField(serializers.EmailField):
 
 
 class DetailSerializer(serializers.Serializer):
-    """``{"detail": "..."}``: confirmations and request-level errors."""
+    """A confirmation."""
 
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text="What was done.")
 
 
 # --- Registration ------------------------------------------------------------------------------
@@ -74,14 +74,31 @@ class DetailSerializer(serializers.Serializer):
 
 class RegisterProfileInputSerializer(serializers.Serializer):
     name = serializers.CharField(
-        max_length=64, required=False, allow_null=True, allow_blank=True, default=None
+        max_length=64,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="The name to show to other members (optional).",
     )
-    church = serializers.PrimaryKeyRelatedField(queryset=Church.objects.all())
+    church = serializers.PrimaryKeyRelatedField(
+        queryset=Church.objects.all(),
+        help_text="The id of the member's church (see /api/churches/).",
+    )
     timezone = serializers.CharField(
-        max_length=64, required=False, default="UTC", validators=[validate_timezone]
+        max_length=64,
+        required=False,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="IANA time zone that decides the member's 'today' (default UTC).",
     )
     location = serializers.CharField(
-        max_length=100, required=False, allow_null=True, allow_blank=True, default=None
+        max_length=100,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="Where the member is; free text (optional).",
     )
 
     def validate_name(self, value: str | None) -> str | None:
@@ -92,10 +109,13 @@ class RegisterProfileInputSerializer(serializers.Serializer):
 
 
 class RegisterInputSerializer(serializers.Serializer):
-    email = NormalizedEmailField(max_length=EMAIL_MAX_LENGTH)
-    password = PasswordField()
-    password2 = PasswordField()
-    profile = RegisterProfileInputSerializer()
+    email = NormalizedEmailField(
+        max_length=EMAIL_MAX_LENGTH,
+        help_text="The account's email, also its login; stored lower-cased (NFKC, case-folded).",
+    )
+    password = PasswordField(help_text="At least 8 characters, not common, not all digits.")
+    password2 = PasswordField(help_text="The same password again.")
+    profile = RegisterProfileInputSerializer(help_text="The new member's profile.")
 
     def validate_email(self, email: str) -> str:
         if contains_profanity(_email_words(email)):
@@ -121,20 +141,30 @@ class RegisterInputSerializer(serializers.Serializer):
 
 
 class RegisterProfileOutputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_null=True)
-    church = serializers.IntegerField(source="church_id", allow_null=True)
+    name = serializers.CharField(allow_null=True, help_text="The name given, or null.")
+    church = serializers.IntegerField(
+        source="church_id", allow_null=True, help_text="The member's church id."
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):
-    refresh = serializers.CharField()
-    access = serializers.CharField()
+    """A new pair of tokens."""
+
+    refresh = serializers.CharField(
+        help_text="Refresh token: exchange it at /api/token/refresh/ for a new pair; single use."
+    )
+    access = serializers.CharField(
+        help_text="Access token: send it as `Authorization: Bearer <access>`; short-lived."
+    )
 
 
 class RegisterOutputSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    profile = RegisterProfileOutputSerializer()
-    church = serializers.IntegerField(allow_null=True)
-    tokens = TokenPairSerializer()
+    """The new account, logged in."""
+
+    email = serializers.EmailField(help_text="The account's email, as stored.")
+    profile = RegisterProfileOutputSerializer(help_text="The new profile's name and church.")
+    church = serializers.IntegerField(allow_null=True, help_text="The member's church id.")
+    tokens = TokenPairSerializer(help_text="Tokens of the new account's first session.")
 
 
 # --- Tokens ------------------------------------------------------------------------------------
@@ -143,9 +173,13 @@ class RegisterOutputSerializer(serializers.Serializer):
 class TokenObtainInputSerializer(serializers.Serializer):
     """``{username, password}`` (username carries the email) or ``{email, password}``."""
 
-    username = serializers.CharField(max_length=254, required=False)
-    email = serializers.CharField(max_length=254, required=False)
-    password = PasswordField()
+    username = serializers.CharField(
+        max_length=254, required=False, help_text="The account's email (or send `email`)."
+    )
+    email = serializers.CharField(
+        max_length=254, required=False, help_text="The account's email (or send `username`)."
+    )
+    password = PasswordField(help_text="The account's password.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         login = attrs.get("username") or attrs.get("email")
@@ -155,21 +189,21 @@ class TokenObtainInputSerializer(serializers.Serializer):
 
 
 class RefreshInputSerializer(serializers.Serializer):
-    refresh = serializers.CharField(max_length=4096)
+    refresh = serializers.CharField(max_length=4096, help_text="A refresh token.")
 
 
 # --- Password reset ----------------------------------------------------------------------------
 
 
 class PasswordResetInputSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(max_length=254, help_text="The account's email.")
 
 
 class PasswordResetConfirmInputSerializer(serializers.Serializer):
-    uidb64 = serializers.CharField(max_length=64)
-    token = serializers.CharField(max_length=128)
-    new_password = PasswordField()
-    confirm_password = PasswordField()
+    uidb64 = serializers.CharField(max_length=64, help_text="`uidb64` from the reset link.")
+    token = serializers.CharField(max_length=128, help_text="`token` from the reset link.")
+    new_password = PasswordField(help_text="The new password (the same rules as registration).")
+    confirm_password = PasswordField(help_text="The new password again.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["new_password"] != attrs["confirm_password"]:

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from hub.api.converters import MAX_ID
 from hub.models import Fast
 from hub.selectors.days import DayRow
 from hub.selectors.participants import ParticipantRow
@@ -81,37 +82,64 @@ def fast_data(fast: Fast, *, request: Request, today: dt.date, joined: bool) -> 
 
 
 class ChurchSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+    id = serializers.IntegerField(help_text="The church's id.")
+    name = serializers.CharField(help_text="The church's name.")
 
 
 class FastSerializer(serializers.Serializer[Fast]):
-    """Documents the Fast shape; ``to_representation`` delegates to ``fast_data``.
+    """A fast of a church, with the countdowns and day numbers of "today" (docs/API.md §4)."""
 
-    Context: ``request``, ``today`` and ``joined_ids`` (a set of fast ids).
-    """
-
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    church = ChurchSerializer()
-    description = serializers.CharField(allow_null=True)
-    culmination_feast = serializers.CharField(allow_null=True)
-    culmination_feast_date = serializers.DateField(allow_null=True)
-    year = serializers.IntegerField(allow_null=True)
-    image = serializers.URLField(allow_null=True)
-    thumbnail = serializers.URLField(allow_null=True)
-    url = serializers.URLField(allow_null=True)
-    participant_count = serializers.IntegerField()
-    countdown = serializers.CharField()
-    days_to_feast = serializers.IntegerField(allow_null=True)
-    start_date = serializers.DateField(allow_null=True)
-    end_date = serializers.DateField(allow_null=True)
-    joined = serializers.BooleanField()
-    has_passed = serializers.BooleanField()
-    next_fast_date = serializers.DateField(allow_null=True)
-    total_number_of_days = serializers.IntegerField()
-    current_day_number = serializers.IntegerField()
-    modal_id = serializers.CharField()
+    # The declared fields are the shape and its documentation; ``fast_data`` fills them.
+    id = serializers.IntegerField(help_text="The fast's id.")
+    name = serializers.CharField(help_text="The fast's name, e.g. Great Lent.")
+    church = ChurchSerializer(help_text="The church that keeps the fast.")
+    description = serializers.CharField(allow_null=True, help_text="What the fast is; free text.")
+    culmination_feast = serializers.CharField(
+        allow_null=True, help_text="The feast the fast leads to, e.g. Easter; null if none."
+    )
+    culmination_feast_date = serializers.DateField(
+        allow_null=True, help_text="The date of that feast (YYYY-MM-DD); null if none."
+    )
+    year = serializers.IntegerField(
+        allow_null=True, help_text="The year of the fast's first day; null while it has no days."
+    )
+    image = serializers.URLField(allow_null=True, help_text="The fast's image (absolute URL).")
+    thumbnail = serializers.URLField(
+        allow_null=True, help_text="An 800 px wide JPEG of the image (absolute URL)."
+    )
+    url = serializers.URLField(allow_null=True, help_text="A link to learn more about the fast.")
+    participant_count = serializers.IntegerField(help_text="How many people joined the fast.")
+    countdown = serializers.CharField(
+        help_text="A ready-to-show countdown to the feast, or to the fast's end when it has no "
+        "feast: `<span class='days_to_finish'>N</span> days until Easter`, "
+        "`... days until the end of Great Lent`, `Easter has passed`, `Great Lent has passed`, "
+        "`No days available for Great Lent` (`day` when N is 1)."
+    )
+    days_to_feast = serializers.IntegerField(
+        allow_null=True,
+        help_text="Days from today to the culmination feast; null when the feast has passed "
+        "or the fast has none.",
+    )
+    start_date = serializers.DateField(
+        allow_null=True, help_text="The fast's first day; null while it has no days."
+    )
+    end_date = serializers.DateField(
+        allow_null=True, help_text="The fast's last day; null while it has no days."
+    )
+    joined = serializers.BooleanField(
+        help_text="Whether the caller joined the fast; always false for anonymous callers."
+    )
+    has_passed = serializers.BooleanField(help_text="Whether the fast's last day is before today.")
+    next_fast_date = serializers.DateField(
+        allow_null=True,
+        help_text="The fast's first day on or after today; null when none is left.",
+    )
+    total_number_of_days = serializers.IntegerField(help_text="How many days the fast has.")
+    current_day_number = serializers.IntegerField(
+        help_text="How many of the fast's days are on or before today (on `/api/fasts/by-date/`: "
+        "on or before the date asked about); 0 before the fast starts."
+    )
+    modal_id = serializers.CharField(help_text="`fastModal_<id>`, for web clients' dialogs.")
 
     def to_representation(self, instance: Fast) -> dict[str, Any]:
         joined = getattr(instance, "joined", None)
@@ -138,10 +166,12 @@ NO_FAST_STUB: dict[str, Any] = {
 
 
 class DaySerializer(serializers.Serializer[DayRow]):
-    id = serializers.IntegerField()
-    date = serializers.DateField()
-    fast = serializers.IntegerField(allow_null=True)
-    church = serializers.IntegerField()
+    """One day of a fast."""
+
+    id = serializers.IntegerField(help_text="The day's id.")
+    date = serializers.DateField(help_text="The date (YYYY-MM-DD).")
+    fast = serializers.IntegerField(allow_null=True, help_text="The id of the day's fast.")
+    church = serializers.IntegerField(help_text="The id of the church whose calendar it is in.")
 
     def to_representation(self, instance: DayRow) -> dict[str, Any]:
         return day_data(instance)
@@ -157,13 +187,21 @@ def day_data(row: DayRow) -> dict[str, Any]:
 
 
 class ParticipantSerializer(serializers.Serializer[ParticipantRow]):
-    id = serializers.IntegerField(help_text="Profile id.")
-    name = serializers.CharField(allow_null=True)
-    profile_image = serializers.URLField(allow_null=True)
-    thumbnail = serializers.URLField(allow_null=True)
-    location = serializers.CharField(allow_null=True)
-    abbreviation = serializers.CharField()
-    user = serializers.CharField()
+    """Someone who joined the fast."""
+
+    id = serializers.IntegerField(help_text="The participant's profile id.")
+    name = serializers.CharField(allow_null=True, help_text="The name they chose; may be null.")
+    profile_image = serializers.URLField(
+        allow_null=True, help_text="Their picture (absolute URL); null if none."
+    )
+    thumbnail = serializers.URLField(
+        allow_null=True, help_text="A 100x100 JPEG of the picture (absolute URL); null if none."
+    )
+    location = serializers.CharField(allow_null=True, help_text="Where they are; free text.")
+    abbreviation = serializers.CharField(
+        help_text="One letter for an avatar: the first of the name, else of the email."
+    )
+    user = serializers.CharField(help_text="What to show: the name, else the abbreviation.")
 
     def to_representation(self, instance: ParticipantRow) -> dict[str, Any]:
         return participant_data(instance, request=self.context["request"])
@@ -183,11 +221,27 @@ def participant_data(row: ParticipantRow, *, request: Request) -> dict[str, Any]
 
 
 class StatsSerializer(serializers.Serializer[Any]):
-    joined_fasts = serializers.ListField(child=serializers.IntegerField())
-    total_fasts = serializers.IntegerField()
-    total_fast_days = serializers.IntegerField()
-    completed_fasts = serializers.IntegerField()
+    """The caller's totals, as of today in their time zone."""
+
+    joined_fasts = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the fasts the caller joined, ascending."
+    )
+    total_fasts = serializers.IntegerField(help_text="How many fasts the caller joined.")
+    total_fast_days = serializers.IntegerField(
+        help_text="Days of the joined fasts dated today or earlier."
+    )
+    completed_fasts = serializers.IntegerField(
+        help_text="Joined fasts whose last day is before today."
+    )
 
 
 class FastMembershipInputSerializer(serializers.Serializer[Any]):
-    fast_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    fast_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The id of the fast to join or leave."
+    )
+
+
+class LeftSerializer(serializers.Serializer[Any]):
+    """Left the fast."""
+
+    detail = serializers.CharField(help_text="Always `Successfully left the fast.`")

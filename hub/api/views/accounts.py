@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import IsAuthenticated
@@ -20,7 +19,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken
 
-from hub.api.schema import examples_for
+from hub.api.schema import (
+    INVALID_BODY,
+    THROTTLED,
+    UNSUPPORTED_MEDIA,
+    error_response,
+    examples_for,
+)
 from hub.api.serializers.accounts import (
     DetailSerializer,
     PasswordResetConfirmInputSerializer,
@@ -45,10 +50,10 @@ TAG = "accounts"
 RESET_SENT = "Password reset email has been sent."
 RESET_DONE = "Password has been reset successfully."
 
-_400 = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: `{field: [messages]}`.")
-_401 = OpenApiResponse(DetailSerializer, description="Not authenticated or token refused.")
-_415 = OpenApiResponse(DetailSerializer, description="Body is not JSON.")
-_429 = OpenApiResponse(DetailSerializer, description="Too many requests; see `Retry-After`.")
+_400 = INVALID_BODY
+_401 = error_response("The credentials or the token were refused (see `code`).")
+_415 = UNSUPPORTED_MEDIA
+_429 = THROTTLED
 
 
 class _AnonymousApi(APIView):
@@ -66,6 +71,9 @@ class RegisterApi(_AnonymousApi):
     @extend_schema(
         tags=[TAG],
         operation_id="register",
+        summary="Create an account",
+        description="Create an account with its profile and log it in (the answer carries its "
+        "first tokens). The email is the login; a duplicate, in any spelling, is a 400.",
         request=RegisterInputSerializer,
         responses={201: RegisterOutputSerializer, 400: _400, 415: _415, 429: _429},
         examples=[
@@ -206,9 +214,10 @@ class PasswordResetConfirmApi(_AnonymousApi):
         request=PasswordResetConfirmInputSerializer,
         responses={
             200: DetailSerializer,
-            400: OpenApiResponse(
-                description="Bad link, used or expired token, mismatch or weak password: "
-                "`{non_field_errors: [...]}`; a missing field: `{field: [...]}`."
+            400: error_response(
+                "Bad link, used or expired token, mismatch or weak password: "
+                "`{non_field_errors: [...]}`; a missing field: `{field: [...]}`.",
+                fields=True,
             ),
             415: _415,
             429: _429,
@@ -235,6 +244,9 @@ class AccountDeleteApi(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="account_delete",
+        summary="Delete the caller's account",
+        description="Delete the account with its profile, memberships and picture; every "
+        "session ends.",
         request=None,
         responses={
             204: OpenApiResponse(description="Account, profile, memberships and images deleted."),

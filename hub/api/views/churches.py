@@ -1,6 +1,6 @@
 """Churches: a page-number list by name, and one church."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
-from hub.api.schema import NOT_FOUND, examples_for, page_of
+from hub.api.schema import NOT_FOUND, PAGE_NOT_FOUND, PAGE_PARAM, examples_for, id_param, page_of
 from hub.api.serializers.fasts import ChurchSerializer
 from hub.selectors.churches import church_by_id, churches_page
 
@@ -18,10 +18,12 @@ class ChurchListApi(APIView):
     authentication_classes: list[type] = []
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int, description="Page number (10 per page).")],
-        responses={200: page_of(ChurchSerializer, "ChurchPage"), 404: NOT_FOUND},
+        parameters=[PAGE_PARAM],
+        responses={200: page_of(ChurchSerializer, "ChurchPage"), 404: PAGE_NOT_FOUND},
         operation_id="api_churches_list",
         summary="Churches, by name",
+        description="Every church, by name, 10 per page. No authentication needed.",
+        auth=[],
         examples=examples_for("church-list"),
     )
     def get(self, request: Request) -> Response:
@@ -37,7 +39,12 @@ class ChurchDetailApi(APIView):
     authentication_classes: list[type] = []
 
     @extend_schema(
-        responses={200: ChurchSerializer, 404: NOT_FOUND}, examples=examples_for("church-detail")
+        parameters=[id_param("church")],
+        responses={200: ChurchSerializer, 404: NOT_FOUND},
+        summary="One church",
+        description="A church by id. No authentication needed.",
+        examples=examples_for("church-detail"),
+        auth=[],
     )
     def get(self, request: Request, pk: int) -> Response:
         church = church_by_id(church_id=pk)

@@ -1,6 +1,6 @@
 """Days of a fast, and the caller's days, page by page in date order."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -8,21 +8,28 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
-from hub.api.schema import NOT_FOUND, UNAUTHENTICATED, examples_for, page_of
+from hub.api.schema import (
+    NOT_FOUND_OR_PAGE,
+    PAGE_NOT_FOUND,
+    PAGE_PARAM,
+    UNAUTHENTICATED,
+    examples_for,
+    id_param,
+    page_of,
+)
 from hub.api.serializers.fasts import DaySerializer, day_data
 from hub.selectors.days import fast_days_page, profile_days_page
 from hub.selectors.fasts import fast_day_count
-
-PAGE_PARAM = OpenApiParameter("page", int, description="Page number (10 per page).")
 
 
 class FastDaysApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[PAGE_PARAM],
-        responses={200: page_of(DaySerializer, "DayPage"), 404: NOT_FOUND},
+        parameters=[id_param("fast"), PAGE_PARAM],
+        responses={200: page_of(DaySerializer, "DayPage"), 404: NOT_FOUND_OR_PAGE},
         summary="Days of a fast, by date",
+        description="The fast's days in date order, 10 per page.",
         examples=examples_for("fast-days-list"),
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -44,8 +51,13 @@ class UserDaysApi(APIView):
 
     @extend_schema(
         parameters=[PAGE_PARAM],
-        responses={200: page_of(DaySerializer, "DayPage"), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={
+            200: page_of(DaySerializer, "DayPage"),
+            401: UNAUTHENTICATED,
+            404: PAGE_NOT_FOUND,
+        },
         summary="Days of the fasts the caller joined, by date",
+        description="Every day of every fast the caller joined, in date order, 10 per page.",
         examples=examples_for("user-days"),
     )
     def get(self, request: Request) -> Response:

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -20,15 +20,24 @@ from hub.api.pagination import PAGE_SIZE, counted_slice, page_envelope, page_par
 from hub.api.params import caller_profile, church_context, iso_date_param, request_today
 from hub.api.schema import (
     BAD_REQUEST,
+    CHURCH_PARAM,
+    INVALID_BODY,
+    JOINED,
     NOT_FOUND,
+    PAGE_NOT_FOUND,
+    PAGE_PARAM,
+    TZ_PARAM,
     UNAUTHENTICATED,
     UNSUPPORTED_MEDIA,
+    WRITE_CONFLICT,
     examples_for,
+    id_param,
     page_of,
 )
 from hub.api.serializers.fasts import (
     FastMembershipInputSerializer,
     FastSerializer,
+    LeftSerializer,
     StatsSerializer,
     fast_data,
 )
@@ -44,14 +53,6 @@ from hub.selectors.fasts import (
 )
 from hub.selectors.stats import profile_stats
 from hub.services.memberships import AlreadyJoined, FastNotFound, NotJoined, fast_join, fast_leave
-
-TZ_PARAM = OpenApiParameter(
-    "tz", str, description="IANA time zone for 'today' (default: profile time zone, else UTC)."
-)
-CHURCH_PARAM = OpenApiParameter(
-    "church_id", int, description="Required for anonymous callers; ignored when authenticated."
-)
-PAGE_PARAM = OpenApiParameter("page", int, description="Page number (10 per page).")
 
 
 def joined_ids_of(profile: Profile | None) -> frozenset[int]:
@@ -69,12 +70,24 @@ class FastListApi(APIView):
     @extend_schema(
         parameters=[
             CHURCH_PARAM,
-            OpenApiParameter("start_date", OpenApiTypes.DATE, description="Default: today-180."),
-            OpenApiParameter("end_date", OpenApiTypes.DATE, description="Default: today+180."),
+            OpenApiParameter(
+                "start_date",
+                OpenApiTypes.DATE,
+                description="First date of the range, YYYY-MM-DD (default: today - 180 days).",
+            ),
+            OpenApiParameter(
+                "end_date",
+                OpenApiTypes.DATE,
+                description="Last date of the range, inclusive (default: today + 180 days); at "
+                f"most {MAX_RANGE_DAYS} days after start_date.",
+            ),
             TZ_PARAM,
         ],
         responses={200: FastSerializer(many=True), 400: BAD_REQUEST},
         summary="Fasts of the church with a day in the date range, by start date",
+        description="Every fast of the church (the caller's, or `church_id` for anonymous "
+        "callers) that has at least one day in the range, ordered by first day. Each fast's "
+        "fields count all of its days and participants, not only those in the range.",
         examples=examples_for("fast-list"),
     )
     def get(self, request: Request) -> Response:
@@ -104,14 +117,16 @@ class FastDetailApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[TZ_PARAM],
+        parameters=[id_param("fast"), TZ_PARAM],
         responses={200: FastSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+        summary="One fast",
+        description="Any church's fast, by id. `joined` tells whether the caller joined it.",
         examples=examples_for("fast-detail"),
     )
     def get(self, request: Request, pk: int) -> Response:
-        """A fast of the caller's own church is cached under that church's version (every
-        change to a fast, its days or its members bumps it): warm, this is authentication
-        plus two cache reads. Other fasts, and anonymous callers, read the database."""
+        # A fast of the caller's own church is cached under that church's version (hub.caching):
+        # warm, this is authentication plus two cache reads. Other fasts, and anonymous callers,
+        # read the database.
         today = request_today(request)
         profile = caller_profile(request)
         church = profile.church if profile else None
@@ -144,12 +159,20 @@ class FastsByDateApi(APIView):
     @extend_schema(
         parameters=[
             CHURCH_PARAM,
-            OpenApiParameter("date", OpenApiTypes.DATE, description="Default: today."),
+            OpenApiParameter(
+                "date", OpenApiTypes.DATE, description="The date, YYYY-MM-DD (default: today)."
+            ),
             TZ_PARAM,
             PAGE_PARAM,
         ],
-        responses={200: page_of(FastSerializer, "FastPage"), 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={
+            200: page_of(FastSerializer, "FastPage"),
+            400: BAD_REQUEST,
+            404: PAGE_NOT_FOUND,
+        },
         summary="Fasts of the church with a day on the date (day numbers count up to it)",
+        description="The church's fasts that keep the date, by first day. "
+        "`current_day_number` counts each fast's days up to that date.",
         examples=examples_for("fast-by-date"),
     )
     def get(self, request: Request) -> Response:
@@ -170,12 +193,22 @@ class FastsByFeastDateApi(APIView):
     @extend_schema(
         parameters=[
             CHURCH_PARAM,
-            OpenApiParameter("date", OpenApiTypes.DATE, required=True),
+            OpenApiParameter(
+                "date",
+                OpenApiTypes.DATE,
+                required=True,
+                description="The feast's date, YYYY-MM-DD.",
+            ),
             TZ_PARAM,
             PAGE_PARAM,
         ],
-        responses={200: page_of(FastSerializer, "FastPage"), 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={
+            200: page_of(FastSerializer, "FastPage"),
+            400: BAD_REQUEST,
+            404: PAGE_NOT_FOUND,
+        },
         summary="Fasts of the church whose culmination feast falls on the date",
+        description="The church's fasts whose culmination feast is on the date, by first day.",
         examples=examples_for("fast-by-feast-date"),
     )
     def get(self, request: Request) -> Response:
@@ -205,19 +238,24 @@ class _MembershipApi(APIView):
 
 
 WRITE_ERRORS = {
-    400: BAD_REQUEST,
+    400: INVALID_BODY,
     401: UNAUTHENTICATED,
     404: NOT_FOUND,
+    409: WRITE_CONFLICT,
     415: UNSUPPORTED_MEDIA,
 }
+MEMBERSHIP_REQUEST_EXAMPLE = OpenApiExample("A fast", value={"fast_id": 1}, request_only=True)
 
 
 class FastJoinApi(_MembershipApi):
     @extend_schema(
         request=FastMembershipInputSerializer,
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`"), **WRITE_ERRORS},
+        responses={200: JOINED, **WRITE_ERRORS},
         summary="Join a fast",
-        examples=examples_for("fast-join"),
+        description="Join any church's fast. Joining a fast already joined is a 400 with "
+        "`code: already_joined`: a client retrying a join whose answer it lost can treat that "
+        "code as success. PUT and PATCH do the same.",
+        examples=[MEMBERSHIP_REQUEST_EXAMPLE, *examples_for("fast-join")],
     )
     def put(self, request: Request) -> Response:
         fast_id = self.fast_id(request)
@@ -235,14 +273,12 @@ class FastJoinApi(_MembershipApi):
 class FastLeaveApi(_MembershipApi):
     @extend_schema(
         request=FastMembershipInputSerializer,
-        responses={
-            200: OpenApiResponse(
-                OpenApiTypes.OBJECT, description='`{"detail": "Successfully left the fast."}`'
-            ),
-            **WRITE_ERRORS,
-        },
+        responses={200: LeftSerializer, **WRITE_ERRORS},
         summary="Leave a fast",
-        examples=examples_for("leave-fast"),
+        description="Leave a fast joined before. Leaving a fast not joined is a 400 with "
+        "`code: not_joined`: a client retrying a leave can treat that code as success. PUT and "
+        "PATCH do the same.",
+        examples=[MEMBERSHIP_REQUEST_EXAMPLE, *examples_for("leave-fast")],
     )
     def put(self, request: Request) -> Response:
         fast_id = self.fast_id(request)
@@ -264,6 +300,8 @@ class FastStatsApi(APIView):
         parameters=[TZ_PARAM],
         responses={200: StatsSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
         summary="The caller's totals",
+        description="How many fasts the caller joined and kept, and how many days of them, "
+        "as of today in the request's time zone.",
         examples=examples_for("fast-stats"),
     )
     def get(self, request: Request) -> Response:

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -68,9 +68,17 @@ def cache_status() -> str:
 HealthSerializer = inline_serializer(
     "Health",
     fields={
-        "status": serializers.ChoiceField(choices=["ok", "unavailable"]),
-        "database": serializers.ChoiceField(choices=["ok", "down"]),
-        "cache": serializers.ChoiceField(choices=["ok", "in-process", "down"]),
+        "status": serializers.ChoiceField(
+            choices=["ok", "unavailable"], help_text="`ok` when this instance can serve requests."
+        ),
+        "database": serializers.ChoiceField(
+            choices=["ok", "down"], help_text="Whether the database answers."
+        ),
+        "cache": serializers.ChoiceField(
+            choices=["ok", "in-process", "down"],
+            help_text="The shared cache: `ok`, `in-process` (no shared cache configured) or "
+            "`down` (requests still work, from the database).",
+        ),
         "database_error": serializers.CharField(
             required=False, help_text="Error class name, present only when the database is down."
         ),
@@ -84,7 +92,13 @@ class HealthApi(APIView):
     throttle_classes: list[type] = []
 
     @extend_schema(
-        responses={200: HealthSerializer, 503: HealthSerializer},
+        responses={
+            200: OpenApiResponse(HealthSerializer, description="The database answers."),
+            503: OpenApiResponse(
+                HealthSerializer,
+                description="The database does not answer: this instance cannot serve requests.",
+            ),
+        },
         summary="Health of this instance: database (decides the status) and cache",
         tags=["operations"],
         examples=examples_for("health"),

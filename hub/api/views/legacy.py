@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.params import caller_profile, church_context, legacy_date_param, request_today
-from hub.api.schema import BAD_REQUEST, FAST_OR_NO_FAST, examples_for
+from hub.api.schema import BAD_REQUEST, CHURCH_PARAM, FAST_OR_NO_FAST, TZ_PARAM, examples_for
 from hub.api.serializers.fasts import NO_FAST_STUB, FastSerializer
 from hub.models import Fast
 from hub.selectors.fasts import fast_on_date_for_church, joined_fast_on_date
@@ -19,8 +19,8 @@ LEGACY_PARAMS = [
     OpenApiParameter(
         "date", str, description="YYYY-MM-DD or YYYYMMDD (default: today in the request's zone)."
     ),
-    OpenApiParameter("church_id", int, description="Anonymous callers only."),
-    OpenApiParameter("tz", str, description="IANA time zone for 'today'."),
+    CHURCH_PARAM,
+    TZ_PARAM,
 ]
 
 
@@ -30,6 +30,17 @@ def _one_fast(request: Request, fast: Fast | None, today: dt.date) -> Response:
     return Response(FastSerializer(fast, context={"request": request, "today": today}).data)
 
 
+def _church_fast_on_date(request: Request) -> Response:
+    today = request_today(request)
+    church = church_context(request)
+    date = legacy_date_param(request, "date", today)
+    profile = caller_profile(request)
+    fast = fast_on_date_for_church(
+        church_id=church.pk, date=date, today=today, profile_id=profile.pk if profile else None
+    )
+    return _one_fast(request, fast, today)
+
+
 class ChurchFastOnDateApi(APIView):
     permission_classes = [AllowAny]
 
@@ -37,17 +48,12 @@ class ChurchFastOnDateApi(APIView):
         parameters=LEGACY_PARAMS,
         responses={200: FAST_OR_NO_FAST, 400: BAD_REQUEST},
         summary="Legacy: the church's fast on a date",
+        description="The church's fast that keeps the date (the newest when several), or the "
+        "'no fast' stub, recognised by its missing `id`.",
         examples=examples_for("fast_on_date"),
     )
     def get(self, request: Request) -> Response:
-        today = request_today(request)
-        church = church_context(request)
-        date = legacy_date_param(request, "date", today)
-        profile = caller_profile(request)
-        fast = fast_on_date_for_church(
-            church_id=church.pk, date=date, today=today, profile_id=profile.pk if profile else None
-        )
-        return _one_fast(request, fast, today)
+        return _church_fast_on_date(request)
 
 
 class UserFastOnDateApi(APIView):
@@ -57,12 +63,15 @@ class UserFastOnDateApi(APIView):
         parameters=LEGACY_PARAMS,
         responses={200: FAST_OR_NO_FAST, 400: BAD_REQUEST},
         summary="Legacy: the caller's fast on a date",
+        description="For an authenticated caller: the fast they joined, of their church, that "
+        "keeps the date (or the 'no fast' stub). Anonymous callers get what `/api/fast/` "
+        "answers.",
         examples=examples_for("fast_on_date_user"),
     )
     def get(self, request: Request) -> Response:
         profile = caller_profile(request)
         if profile is None:
-            return ChurchFastOnDateApi().get(request)
+            return _church_fast_on_date(request)
         today = request_today(request)
         date = legacy_date_param(request, "date", today)
         if profile.church_id is None:

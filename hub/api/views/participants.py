@@ -13,7 +13,15 @@ from rest_framework.views import APIView
 
 from hub.api.errors import BadRequest
 from hub.api.pagination import MAX_LIMIT, int_param, limit_offset_envelope
-from hub.api.schema import BAD_REQUEST, NOT_FOUND, UNAUTHENTICATED, examples_for, page_of
+from hub.api.schema import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    error_response,
+    examples_for,
+    id_param,
+    page_of,
+)
 from hub.api.serializers.fasts import ParticipantSerializer, participant_data
 from hub.selectors.fasts import fast_participant_count
 from hub.selectors.participants import participants_page
@@ -33,14 +41,24 @@ class FastParticipantsApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int, description="Default 6, at most 100.")],
+        parameters=[
+            id_param("fast"),
+            OpenApiParameter(
+                "limit",
+                int,
+                description="How many (default 6, at most 100; a non-integer means 6, a "
+                "negative number is a 400).",
+            ),
+        ],
         responses={
             200: ParticipantSerializer(many=True),
-            400: BAD_REQUEST,
+            400: error_response("`limit` is negative (`code`: `invalid_parameter`)."),
             401: UNAUTHENTICATED,
             404: NOT_FOUND,
         },
         summary="The first participants of a fast",
+        description="The first people who joined the fast, by account creation (oldest "
+        "account first), the caller included.",
         examples=examples_for("fast-participants"),
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -62,8 +80,15 @@ class FastParticipantsPaginatedApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("limit", int, description="Default 10, at most 100."),
-            OpenApiParameter("offset", int, description="Default 0."),
+            id_param("fast"),
+            OpenApiParameter(
+                "limit",
+                int,
+                description="Page size (default 10, at most 100; a larger one means 100).",
+            ),
+            OpenApiParameter(
+                "offset", int, description="How many participants to skip (default 0)."
+            ),
         ],
         responses={
             200: page_of(ParticipantSerializer, "ParticipantPage"),
@@ -72,6 +97,9 @@ class FastParticipantsPaginatedApi(APIView):
             404: NOT_FOUND,
         },
         summary="Participants of a fast, limit/offset pages",
+        description="Everyone who joined the fast, by account creation (oldest account "
+        "first), the caller included. An offset past the end answers an empty page with the "
+        "full `count`.",
         examples=examples_for("fast-participants-paginated"),
     )
     def get(self, request: Request, pk: int) -> Response:

@@ -6,7 +6,7 @@ church is sent) and one UPDATE.
 """
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -14,8 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.api.schema import examples_for
-from hub.api.serializers.accounts import DetailSerializer
+from hub.api.schema import (
+    INVALID_BODY,
+    UNAUTHENTICATED,
+    UNSUPPORTED_MEDIA,
+    error_response,
+    examples_for,
+)
 from hub.api.serializers.profile import (
     ProfileImageInputSerializer,
     ProfileImageOutputSerializer,
@@ -26,10 +31,12 @@ from hub.models import Profile
 from hub.services import accounts, images
 
 TAG = "profile"
-_400 = OpenApiResponse(description="Invalid input: `{field: [messages]}`.")
-_401 = OpenApiResponse(DetailSerializer, description="Not authenticated.")
-_413 = OpenApiResponse(DetailSerializer, description="The image is larger than 5 MB.")
-_415 = OpenApiResponse(DetailSerializer, description="Unsupported media type.")
+_400 = INVALID_BODY
+_401 = UNAUTHENTICATED
+_413 = error_response(
+    f"The image is larger than {settings.PROFILE_IMAGE_MAX_BYTES // (1024 * 1024)} MB."
+)
+_415 = UNSUPPORTED_MEDIA
 # Multipart framing (boundaries, part headers) on top of the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -49,6 +56,7 @@ class ProfileApi(APIView):
 
     @extend_schema(
         tags=[TAG],
+        summary="The caller's profile",
         responses={200: ProfileOutputSerializer, 401: _401},
         examples=examples_for("profile-detail"),
     )
@@ -86,7 +94,7 @@ class ProfileApi(APIView):
 
 _IMAGE_RESPONSES = {
     200: ProfileImageOutputSerializer,
-    400: OpenApiResponse(description="Not an accepted image (JPEG, PNG, WebP, HEIC)."),
+    400: error_response("Not an accepted image (JPEG, PNG, WebP, HEIC).", fields=True),
     401: _401,
     413: _413,
     415: _415,
