@@ -82,11 +82,3 @@ def limit_offset_envelope(
             else replace_query_param(previous, "offset", offset - limit)
         )
     return {"count": count, "next": next_url, "previous": previous, "results": results}
-
-
-def counted_slice(queryset: Any, *, offset: int, limit: int) -> tuple[list[Any], int]:
-    """A page of model instances and the total, in one query (``COUNT(*) OVER ()``)."""
-    from django.db.models import Count, Window
-
-    rows = list(queryset.annotate(page_total=Window(Count("pk")))[offset : offset + limit])
-    return rows, (rows[0].page_total if rows else 0)

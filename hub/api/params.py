@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from rest_framework.request import Request
 
+from hub.api.converters import MAX_ID
 from hub.api.errors import BadRequest
 from hub.models import Church, Profile
+from hub.selectors.churches import church_by_id
 from hub.validators import timezone_or_none
 
 UTC = ZoneInfo("UTC")
@@ -103,7 +105,7 @@ def church_context(request: Request) -> Church:
         church_id = int(raw)
     except ValueError:
         raise BadRequest("church_id must be an integer.", code="invalid_church_id") from None
-    church = Church.objects.filter(pk=church_id).first() if 0 < church_id < 2**63 else None
+    church = church_by_id(church_id=church_id) if 0 < church_id <= MAX_ID else None
     if church is None:
         raise BadRequest("Church with the provided ID does not exist.", code="church_not_found")
     return church

@@ -1,18 +1,19 @@
-"""A profile's totals (Stats), in one query over its memberships.
+"""A profile's totals (Stats), in one query over its memberships and its day index.
 
-Each membership row carries what the totals need from the joined fast's stored summary; only a
-fast in progress today counts its days (a correlated index range scan on (fast, date)), so the
-query reads O(F) rows plus the days of the few ongoing fasts, never F x D days, and Python keeps
-only F small tuples.
+One row per joined fast (its id and stored last day: which fasts, how many, how many over), and
+the days kept so far as one range count on the per-member day index (profile, date, day): the
+rows of that profile dated on or before today. Whether the 200 fasts a faithful member joined
+are all over, all to come or all in progress, the query reads O(F) membership rows and one
+index range; it never runs a per-fast subquery, and Python keeps only F small tuples.
 """
 
 import datetime as dt
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet, Subquery
 
-from hub.models import Day, Membership
+from hub.models import MemberDay, Membership
+from hub.selectors.compiled import PreparedQuery
 
 
 class Stats(TypedDict):
@@ -22,38 +23,32 @@ class Stats(TypedDict):
     completed_fasts: int
 
 
-def profile_stats(*, profile_id: int, today: dt.date) -> Stats:
-    days_up_to_today = (
-        Day.objects.filter(fast=OuterRef("fast_id"), date__lte=today)
+def _stats_rows(p: Any) -> "QuerySet[Membership, Any]":
+    days_kept = (
+        MemberDay.objects.filter(profile_id=p.profile_id, date__lte=p.today)
         .order_by()
-        .values("fast")
+        .values("profile_id")
         .annotate(n=Count("pk"))
-        .values("n")[:1]
+        .values("n")
     )
-    rows = (
-        Membership.objects.filter(profile_id=profile_id)
-        .annotate(
-            days_kept=Case(
-                When(fast__first_day__isnull=True, then=Value(0)),
-                When(fast__first_day__gt=today, then=Value(0)),
-                When(fast__last_day__lte=today, then=F("fast__day_count")),
-                default=Coalesce(Subquery(days_up_to_today), Value(0)),
-                output_field=IntegerField(),
-            )
-        )
+    return (
+        Membership.objects.filter(profile_id=p.profile_id)
+        .annotate(days_kept=Subquery(days_kept))
         .order_by("fast_id")
         .values_list("fast_id", "fast__last_day", "days_kept")
     )
-    joined: list[int] = []
-    total_days = completed = 0
-    for fast_id, last_day, days_kept in rows:
-        joined.append(fast_id)
-        total_days += days_kept
-        if last_day is not None and last_day < today:
-            completed += 1
+
+
+_STATS = PreparedQuery(_stats_rows, params={"profile_id": int, "today": dt.date})
+
+
+def profile_stats(*, profile_id: int, today: dt.date) -> Stats:
+    rows = _STATS.rows(profile_id=profile_id, today=today)
+    joined = [int(fast_id) for fast_id, _, _ in rows]
+    completed = sum(1 for _, last_day, _ in rows if last_day is not None and last_day < today)
     return {
         "joined_fasts": joined,
         "total_fasts": len(joined),
-        "total_fast_days": total_days,
+        "total_fast_days": int(rows[0][2] or 0) if rows else 0,
         "completed_fasts": completed,
     }

@@ -39,7 +39,7 @@ def no_sql() -> Iterator[None]:
 def test_serializers_read_only_what_selectors_loaded() -> None:
     world = build_world(fasts_per_user=3, days_per_fast=5, participants=4, fasts_in_range=4)
     request = APIRequestFactory().get("/")
-    context = {"request": request, "today": world.today, "joined_ids": {world.target.pk}}
+    context = {"request": request, "today": world.today}
     fasts = fast_list_for_church(
         church_id=world.church.pk,
         start=world.today.replace(year=world.today.year - 1),

@@ -142,14 +142,11 @@ class FastSerializer(serializers.Serializer[Fast]):
     modal_id = serializers.CharField(help_text="`fastModal_<id>`, for web clients' dialogs.")
 
     def to_representation(self, instance: Fast) -> dict[str, Any]:
-        joined = getattr(instance, "joined", None)
-        if joined is None:
-            joined = instance.pk in self.context.get("joined_ids", ())
         return fast_data(
             instance,
             request=self.context["request"],
             today=self.context["today"],
-            joined=bool(joined),
+            joined=bool(getattr(instance, "joined", False)),
         )
 
 

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.errors import BadRequest
-from hub.api.pagination import PAGE_SIZE, counted_slice, page_envelope, page_param
+from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
 from hub.api.params import caller_profile, church_context, iso_date_param, request_today
 from hub.api.schema import (
     BAD_REQUEST,
@@ -42,13 +42,13 @@ from hub.api.serializers.fasts import (
     fast_data,
 )
 from hub.caching import FAST_DETAIL, FAST_LIST, JOINED_FASTS, STATS
-from hub.models import Profile
+from hub.models import Fast, Profile
 from hub.selectors.fasts import (
     MAX_RANGE_DAYS,
     fast_detail,
     fast_list_for_church,
-    fasts_by_feast_date_for_church,
-    fasts_on_date_for_church,
+    fasts_by_feast_date_page,
+    fasts_on_date_page,
     joined_fast_ids,
 )
 from hub.selectors.stats import profile_stats
@@ -145,9 +145,8 @@ class FastDetailApi(APIView):
 
 
 def _fast_page(
-    request: Request, queryset: Any, *, page: int, offset: int, today: dt.date
+    request: Request, fasts: list[Fast], count: int, *, page: int, today: dt.date
 ) -> Response:
-    fasts, count = counted_slice(queryset, offset=offset, limit=PAGE_SIZE)
     context = {"request": request, "today": today}
     results = [FastSerializer(fast, context=context).data for fast in fasts]
     return Response(page_envelope(request, page=page, count=count, results=results))
@@ -181,10 +180,15 @@ class FastsByDateApi(APIView):
         date = iso_date_param(request, "date", today)
         page, offset = page_param(request)
         profile = caller_profile(request)
-        queryset = fasts_on_date_for_church(
-            church_id=church.pk, date=date, today=today, profile_id=profile.pk if profile else None
+        fasts, count = fasts_on_date_page(
+            church_id=church.pk,
+            date=date,
+            today=today,
+            profile_id=profile.pk if profile else None,
+            offset=offset,
+            limit=PAGE_SIZE,
         )
-        return _fast_page(request, queryset, page=page, offset=offset, today=today)
+        return _fast_page(request, fasts, count, page=page, today=today)
 
 
 class FastsByFeastDateApi(APIView):
@@ -217,13 +221,15 @@ class FastsByFeastDateApi(APIView):
         feast_date = iso_date_param(request, "date")
         page, offset = page_param(request)
         profile = caller_profile(request)
-        queryset = fasts_by_feast_date_for_church(
+        fasts, count = fasts_by_feast_date_page(
             church_id=church.pk,
             feast_date=feast_date,
             today=today,
             profile_id=profile.pk if profile else None,
+            offset=offset,
+            limit=PAGE_SIZE,
         )
-        return _fast_page(request, queryset, page=page, offset=offset, today=today)
+        return _fast_page(request, fasts, count, page=page, today=today)
 
 
 class _MembershipApi(APIView):
