@@ -22,7 +22,7 @@ from hub.models import Church, Fast, Profile
 from hub.services.fasts import fast_days_add
 from hub.services.memberships import memberships_bulk_join
 
-# Half-width of the fast list's default date range (API.md, "Fast list").
+# Half-width of the fast list's default date range (docs/API.md §3.5).
 LIST_HALF_RANGE_DAYS = 180
 BATCH_SIZE = 2000
 

@@ -1,4 +1,4 @@
-"""Log in by email in its normal form (username = email, API.md §2; ``hub.identity``)."""
+"""Log in by email in its normal form (username = email, docs/API.md §2; ``hub.identity``)."""
 
 from typing import Any
 

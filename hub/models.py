@@ -1,4 +1,4 @@
-"""Fasthub's data model (API.md §2).
+"""Fasthub's data model (docs/API.md §2).
 
 Besides the contract's fields, two kinds of stored values keep every read constant-cost:
 
@@ -95,7 +95,7 @@ class Fast(StoredValuesModel):
         return f"{self.name} ({self.year})" if self.year else self.name
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # A newly set image gets its 800 px wide JPEG thumbnail in the same save (API.md §2).
+        # A newly set image gets its 800 px wide JPEG thumbnail in the same save (docs/API.md §2).
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "image" in update_fields:
             from hub.services.images import fast_image_thumbnail_sync

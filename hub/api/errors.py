@@ -1,4 +1,4 @@
-"""Every error is JSON (API.md §1), whatever raised it: one place shapes them all.
+"""Every error is JSON (docs/API.md §1.6), whatever raised it: one place shapes them all.
 
 * DRF views: ``exception_handler`` (field problems ``{"field": [...]}``; everything else
   ``{"detail": "...", "code": "..."}`` with a stable machine-readable ``code``);

@@ -1,4 +1,4 @@
-"""Page-number and limit/offset envelopes (API.md §1): ``{count, next, previous, results}``.
+"""Page-number and limit/offset envelopes (docs/API.md §1.7): ``{count, next, previous, results}``.
 
 Pages are read by selectors that return the total with the rows (``COUNT(*) OVER ()``) or take
 it from a stored counter, so a page never costs a separate COUNT query.

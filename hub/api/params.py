@@ -1,4 +1,5 @@
-"""Reading query parameters: each malformed value is a 400 with a clear message (API.md §1)."""
+"""Reading query parameters: each malformed value is a 400 with a clear message
+(docs/API.md §1.4, §1.6)."""
 
 import datetime as dt
 import re
@@ -88,7 +89,7 @@ def _invalid_date(name: str) -> dt.date:
 
 
 def church_context(request: Request) -> Church:
-    """The church whose calendar is asked for (API.md §3, "Church context").
+    """The church whose calendar is asked for (docs/API.md §3.1, "Church context").
 
     Authenticated: the profile's church, already loaded with authentication (no query).
     Anonymous: ``church_id``, one query that also yields the church's cache version.

@@ -1,4 +1,4 @@
-"""Account and profile routes (API.md §3). URL names are part of the contract."""
+"""Account and profile routes (docs/API.md §3). URL names are part of the contract."""
 
 from django.urls import URLPattern, path
 

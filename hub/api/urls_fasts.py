@@ -1,4 +1,5 @@
-"""Routes of the churches, fasts, participants, stats, days and legacy endpoints (API.md §3)."""
+"""Routes of the churches, fasts, participants, stats, days and legacy endpoints
+(docs/API.md §3)."""
 
 from django.urls import path, register_converter
 

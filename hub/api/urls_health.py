@@ -1,4 +1,4 @@
-"""/health/ for load balancers and uptime checks (API.md §3, URL name ``health``)."""
+"""/health/ for load balancers and uptime checks (docs/API.md §3.11, URL name ``health``)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Per-user data never crosses users, whatever the caches hold (API.md §5).
+"""Per-user data never crosses users, whatever the caches hold (docs/API.md §5).
 
 Alice and Bob share a church; Alice joined F1 (and F3 of another church), Bob joined F2, and
 Eve (no name, so her abbreviation comes from her email) joined F1 and F2. One user's requests

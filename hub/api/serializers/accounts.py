@@ -1,4 +1,4 @@
-"""Input and output shapes of the account endpoints (API.md §3, §4)."""
+"""Input and output shapes of the account endpoints (docs/API.md §3.2, §4.7)."""
 
 import re
 import threading

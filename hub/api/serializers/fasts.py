@@ -1,4 +1,4 @@
-"""How fasts, days, churches, participants and stats are shown (API.md §4).
+"""How fasts, days, churches, participants and stats are shown (docs/API.md §4).
 
 Serializers here only format: every value they read is already on the object (stored column,
 annotation or ``select_related``), and serializing runs no SQL (a test guards this). The Fast
@@ -31,7 +31,7 @@ def _days(n: int) -> str:
 
 
 def countdown_text(fast: Fast, today: dt.date) -> tuple[str, int | None]:
-    """(countdown, days_to_feast) exactly as API.md §4 words them."""
+    """(countdown, days_to_feast) exactly as docs/API.md §4.1 words them."""
     if fast.culmination_feast and fast.culmination_feast_date:
         n = (fast.culmination_feast_date - today).days
         if n < 0:

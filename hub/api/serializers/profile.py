@@ -1,4 +1,4 @@
-"""The caller's profile (API.md §4 Profile) and its image upload."""
+"""The caller's profile (docs/API.md §4.5 Profile) and its image upload."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""Concurrent joins and leaves of one fast all land, each counted once (API.md §3)."""
+"""Concurrent joins and leaves of one fast all land, each counted once (docs/API.md §3.6)."""
 
 import threading
 from collections.abc import Callable

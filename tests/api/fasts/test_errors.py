@@ -1,4 +1,4 @@
-"""Whatever a client sends, fasts endpoints answer JSON and never a 500 (API.md §1)."""
+"""Whatever a client sends, fasts endpoints answer JSON and never a 500 (docs/API.md §1.6)."""
 
 from collections.abc import Callable
 
@@ -95,7 +95,7 @@ def test_unsupported_methods_are_json_405(
     assert "detail" in error_body(response, 405)
 
 
-# --- Freshness after a day change (API.md §5) ---------------------------------------------------
+# --- Freshness after a day change (docs/API.md §5) ----------------------------------------------
 
 
 def test_list_and_stats_show_a_new_day_at_once(

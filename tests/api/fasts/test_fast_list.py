@@ -1,5 +1,5 @@
 """GET /api/fasts/ (church context, date range, order, fields over all days) and
-GET /api/fasts/<id>/ (API.md §3)."""
+GET /api/fasts/<id>/ (docs/API.md §3.5)."""
 
 from collections.abc import Callable
 

@@ -1,5 +1,5 @@
-"""The Fast representation (API.md §4): key order, every computed field, countdown strings,
-and which day "today" is for the caller (API.md §1)."""
+"""The Fast representation (docs/API.md §4.1): key order, every computed field, countdown strings,
+and which day "today" is for the caller (docs/API.md §1.4)."""
 
 import datetime as dt
 from collections.abc import Callable

@@ -1,4 +1,5 @@
-"""GET /api/fasts/by-date/ and /api/fasts/by-feast-date/: page-number lists of Fast (API.md §3)."""
+"""GET /api/fasts/by-date/ and /api/fasts/by-feast-date/: page-number lists of Fast
+(docs/API.md §3.5)."""
 
 from collections.abc import Callable
 

@@ -1,5 +1,5 @@
-"""PUT/PATCH /api/fasts/join/ and /api/fasts/leave/ (API.md §3), and that every read shows a
-join or leave at once (API.md §5)."""
+"""PUT/PATCH /api/fasts/join/ and /api/fasts/leave/ (docs/API.md §3.6), and that every read shows a
+join or leave at once (docs/API.md §5)."""
 
 import json
 from collections.abc import Callable
@@ -214,7 +214,7 @@ def test_other_methods_are_405(
     assert detail_of(response, 405)
 
 
-# --- Freshness (API.md §5) ----------------------------------------------------------------------
+# --- Freshness (docs/API.md §5) -----------------------------------------------------------------
 
 
 def snapshot(client: APIClient, fast: Fast) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Legacy GET /api/fast/ and /api/user/fasts/ (API.md §3 "Legacy endpoints")."""
+"""Legacy GET /api/fast/ and /api/user/fasts/ (docs/API.md §3.10)."""
 
 import datetime as dt
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""GET /api/fasts/<id>/participants/ and .../participants/paginated/ (API.md §3, §4)."""
+"""GET /api/fasts/<id>/participants/ and .../participants/paginated/ (docs/API.md §3.7, §4.4)."""
 
 import datetime as dt
 from collections.abc import Callable

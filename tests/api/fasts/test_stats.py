@@ -1,4 +1,4 @@
-"""GET /api/fasts/stats/ (API.md §4 Stats)."""
+"""GET /api/fasts/stats/ (docs/API.md §4.6 Stats)."""
 
 import datetime as dt
 from collections.abc import Callable
