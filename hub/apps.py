@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class HubConfig(AppConfig):
     name = "hub"
-    verbose_name = "Fasthub"
+    verbose_name = "Church calendar"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -162,7 +162,10 @@ class Profile(StoredValuesModel):
     cache_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     def __str__(self) -> str:
-        return self.name or f"profile {self.pk}"
+        # Name and email, as staff tell members apart (load ``user`` with the profile: reading
+        # it here is a query otherwise).
+        email = self.user.email
+        return f"{self.name} ({email})" if self.name else email
 
 
 class Membership(models.Model):

@@ -63,3 +63,8 @@ def profile_days_page(*, profile_id: int, offset: int, limit: int) -> list[DayRo
     a scalar subquery over the profile's memberships evaluated once. One query."""
     rows = _PROFILE_DAYS.rows(profile_id=profile_id, offset=offset, limit=limit)
     return [DayRow(*row) for row in rows]
+
+
+def fast_dates(*, fast_id: int) -> list[dt.date]:
+    """Every date of a fast, in order: a range scan on the (fast, date) index. One query."""
+    return list(Day.objects.filter(fast_id=fast_id).order_by("date").values_list("date", flat=True))

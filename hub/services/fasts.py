@@ -1,4 +1,7 @@
-"""Creating fasts together with their days (staff admin, demo calendar).
+"""Creating fasts together with their days (staff admin, demo calendar), and the date patterns
+staff think in: a range of dates, only some weekdays of it, a fast copied to new dates keeping
+its pattern, and the dates to confirm before a fast is saved with them (pure functions, no
+database).
 
 A fast and its days are written in one transaction: the fast row and one ``bulk_create`` of
 its days; the database's triggers fill in the fast's calendar summary (``first_day``,
@@ -11,8 +14,11 @@ The database still has the last word under concurrency; a constraint violation t
 the checks is reported as the same ``ValidationError`` and rolls everything back.
 """
 
+import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence, Sized
+from enum import StrEnum
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -88,17 +94,23 @@ def fast_create_from_range(
     first_date: dt.date,
     last_date: dt.date | None = None,
     number_of_days: int | None = None,
+    weekdays: Collection[int] | None = None,
     description: str | None = None,
     culmination_feast: str | None = None,
     culmination_feast_date: dt.date | None = None,
     url: str | None = None,
 ) -> Fast:
-    """A new fast with one day per date from ``first_date`` through ``last_date`` (inclusive),
-    or for ``number_of_days`` days; exactly one of the two is given."""
+    """A new fast with a day on each date of a range (see ``fast_dates_in_range``), or only on
+    the chosen ``weekdays`` of it."""
     return fast_create(
         name=name,
         church=church,
-        dates=date_range(first_date=first_date, last_date=last_date, number_of_days=number_of_days),
+        dates=fast_dates_in_range(
+            first_date=first_date,
+            last_date=last_date,
+            number_of_days=number_of_days,
+            weekdays=weekdays,
+        ),
         description=description,
         culmination_feast=culmination_feast,
         culmination_feast_date=culmination_feast_date,
@@ -106,36 +118,91 @@ def fast_create_from_range(
     )
 
 
-def fast_copy_to_dates(
+def fast_copy(
     *,
     fast: Fast,
-    first_date: dt.date,
-    last_date: dt.date | None = None,
-    number_of_days: int | None = None,
-    culmination_feast_date: dt.date | None = None,
+    dates: Iterable[dt.date],
+    name: str,
+    description: str | None,
+    culmination_feast: str | None,
+    culmination_feast_date: dt.date | None,
 ) -> Fast:
-    """A copy of ``fast`` (name, church, description, feast name, link) on a new date range.
+    """A copy of ``fast`` in its church, with its link, on ``dates`` (``fast_dates_move`` moves
+    a fast's dates), under the given texts (staff may edit them while copying).
 
     The image is not copied: thumbnails are made when an image is saved, and the copy would
     share the file with the original.
     """
-    return fast_create_from_range(
-        name=fast.name,
+    return fast_create(
+        name=name,
         church=fast.church,
-        first_date=first_date,
-        last_date=last_date,
-        number_of_days=number_of_days,
-        description=fast.description,
-        culmination_feast=fast.culmination_feast,
+        dates=dates,
+        description=description,
+        culmination_feast=culmination_feast,
         culmination_feast_date=culmination_feast_date,
         url=fast.url,
     )
 
 
-def date_range(
-    *, first_date: dt.date, last_date: dt.date | None = None, number_of_days: int | None = None
+# --- Date patterns (pure: no database) ----------------------------------------------------------
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class DayPattern(StrEnum):
+    """How a fast's days are carried to new dates when it is copied."""
+
+    # Each day keeps its distance from the first day: a seasonal fast (Great Lent, Advent)
+    # keeps its length and its gaps.
+    OFFSETS = "offsets"
+    # Every date of the moved span on one of the fast's weekdays: a weekly fast (Wednesdays and
+    # Fridays) stays on its weekdays.
+    WEEKDAYS = "weekdays"
+
+
+class MovedDates(NamedTuple):
+    dates: list[dt.date]
+    culmination_feast_date: dt.date | None
+
+
+class DaysReview(NamedTuple):
+    """Dates a person should confirm before a fast is saved with them."""
+
+    run: tuple[dt.date, dt.date] | None
+    culmination_feast_date: dt.date | None
+    outside_run: list[dt.date]
+    after_feast: list[dt.date]
+    no_days: bool
+
+    @property
+    def warnings(self) -> list[str]:
+        messages = []
+        if self.outside_run and self.run:
+            first, last = self.run
+            messages.append(
+                f"{_count(self.outside_run, 'date')} outside the fast's current run "
+                f"({first.isoformat()} to {last.isoformat()}): {_listed(self.outside_run)}."
+            )
+        if self.after_feast and self.culmination_feast_date:
+            messages.append(
+                f"{_count(self.after_feast, 'date')} after the culmination feast "
+                f"({self.culmination_feast_date.isoformat()}): {_listed(self.after_feast)}."
+            )
+        if self.no_days:
+            messages.append("The fast has no days: it shows in no calendar until it has some.")
+        return messages
+
+
+def fast_dates_in_range(
+    *,
+    first_date: dt.date,
+    last_date: dt.date | None = None,
+    number_of_days: int | None = None,
+    weekdays: Collection[int] | None = None,
 ) -> list[dt.date]:
-    """The dates of an inclusive range given by its last date or its length (validated)."""
+    """The dates from ``first_date`` through ``last_date`` (inclusive), or of ``number_of_days``
+    calendar days; exactly one of the two is given. With ``weekdays`` (0 is Monday, as
+    ``date.weekday()``), only the dates on those weekdays; none or empty means every date."""
     if (last_date is None) == (number_of_days is None):
         raise ValidationError(
             {"last_date": "Give either the last date or the number of days (exactly one)."}
@@ -157,7 +224,117 @@ def date_range(
             raise ValidationError(
                 {"last_date": f"A fast has at most {MAX_FAST_DAYS} days (this range has {count})."}
             )
-    return [first_date + dt.timedelta(days=offset) for offset in range(count)]
+    dates = [first_date + dt.timedelta(days=offset) for offset in range(count)]
+    if weekdays:
+        if not set(weekdays) <= set(range(7)):
+            raise ValidationError({"weekdays": "Weekdays are numbered 0 (Monday) to 6 (Sunday)."})
+        dates = [date for date in dates if date.weekday() in weekdays]
+        if not dates:
+            names = ", ".join(WEEKDAY_NAMES[day] for day in sorted(set(weekdays)))
+            raise ValidationError({"weekdays": f"No date of the range is a {names}."})
+    return dates
+
+
+def fast_pattern_detect(*, dates: Collection[dt.date]) -> DayPattern:
+    """``WEEKDAYS`` when the dates keep to some weekdays over more than one week (a weekday
+    repeats and some weekday never occurs), else ``OFFSETS``."""
+    weekdays = {date.weekday() for date in dates}
+    if len(weekdays) < 7 and len(set(dates)) > len(weekdays):
+        return DayPattern.WEEKDAYS
+    return DayPattern.OFFSETS
+
+
+def fast_dates_move(
+    *,
+    dates: Collection[dt.date],
+    culmination_feast_date: dt.date | None,
+    pattern: DayPattern,
+    first_date: dt.date | None = None,
+    year: int | None = None,
+) -> MovedDates:
+    """A fast's dates moved to begin on ``first_date``, or into ``year`` (the same calendar
+    dates, as far as the fast's first day is concerned); exactly one of the two is given.
+
+    ``OFFSETS``: each day keeps its distance from the first day, and so does the feast.
+    ``WEEKDAYS``: the span from the first to the last day moves (to ``first_date``, or by whole
+    years: February 29 becomes February 28) and every date of it on one of the fast's weekdays
+    is a day; the feast moves as the span does. Days the source left out on those weekdays (a
+    fast-free week) are days of the copy: they move from year to year.
+    """
+    if (first_date is None) == (year is None):
+        raise ValidationError(
+            {"first_date": "Give either a new first date or a year (exactly one)."}
+        )
+    source = sorted(set(dates))
+    if not source:
+        raise ValidationError({"first_date": "The fast has no days to copy."})
+    first, last = source[0], source[-1]
+    if year is not None and not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ValidationError({"year": f"{year} is not a year a fast can be in."})
+
+    def moved(date: dt.date) -> dt.date:
+        if first_date is not None:
+            return first_date + (date - first)
+        assert year is not None
+        return _in_year(date, date.year + year - first.year)
+
+    feast = culmination_feast_date
+    try:
+        if pattern is DayPattern.OFFSETS:
+            start = moved(first)
+            new_dates = [start + (date - first) for date in source]
+            new_feast = start + (feast - first) if feast else None
+        else:
+            weekdays = {date.weekday() for date in source}
+            span_first, span_last = moved(first), moved(last)
+            span = (span_last - span_first).days + 1
+            every = (span_first + dt.timedelta(days=offset) for offset in range(span))
+            new_dates = [date for date in every if date.weekday() in weekdays]
+            new_feast = moved(feast) if feast else None
+    except (OverflowError, ValueError):
+        raise ValidationError(
+            {"first_date": "The moved dates fall outside the calendar."}
+        ) from None
+    return MovedDates(dates=new_dates, culmination_feast_date=new_feast)
+
+
+def fast_days_review(
+    *,
+    before: Collection[dt.date],
+    after: Collection[dt.date],
+    culmination_feast_date: dt.date | None,
+    feast_date_before: dt.date | None = None,
+) -> DaysReview:
+    """What to confirm when a fast's days go from ``before`` to ``after``: dates added outside
+    the run the fast had (first to last day), dates after its culmination feast (the added
+    ones, or all of them when the feast date changed), and a fast left without days."""
+    run = (min(before), max(before)) if before else None
+    added = sorted(set(after) - set(before))
+    outside = [d for d in added if run and not run[0] <= d <= run[1]]
+    checked = sorted(set(after)) if culmination_feast_date != feast_date_before else added
+    after_feast = [d for d in checked if culmination_feast_date and d > culmination_feast_date]
+    return DaysReview(
+        run=run,
+        culmination_feast_date=culmination_feast_date,
+        outside_run=outside,
+        after_feast=after_feast,
+        no_days=not after,
+    )
+
+
+def _in_year(date: dt.date, year: int) -> dt.date:
+    if date.month == 2 and date.day == 29 and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    return date.replace(year=year)
+
+
+def _count(dates: Sized, noun: str) -> str:
+    return f"1 {noun} is" if len(dates) == 1 else f"{len(dates)} {noun}s are"
+
+
+def _listed(dates: Sequence[dt.date], limit: int = 10) -> str:
+    shown = ", ".join(date.strftime("%a %Y-%m-%d") for date in dates[:limit])
+    return shown if len(dates) <= limit else f"{shown} and {len(dates) - limit} more"
 
 
 def _check_unique(*, fast: Fast, year: int) -> None:

@@ -1,92 +1,21 @@
 """A real browser, end to end: staff creates a fast in the admin, then finds it in the API docs.
-
-Headless Chromium (the system package, never downloaded at run time) is driven by Playwright's
-sync API against pytest-django's live server, which also serves the static files (admin CSS,
-the locally bundled Swagger UI). The screenshots it takes are the ones in docs/screenshots/.
+The screenshots it takes are the ones in docs/screenshots/ (fixtures: conftest.py).
 """
 
 import datetime as dt
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connections
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from hub.models import Church, Fast
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Without these Chromium reaches out to Google services on start.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-STEP_TIMEOUT_MS = 15_000
+from tests.browser.conftest import SCREENSHOTS, STAFF_PASSWORD, admin_log_in
 
 STAFF_EMAIL = "staff@example.org"
-STAFF_PASSWORD = "a-strong-Passw0rd!"
 FAST_NAME = "Advent Fast"
 FIRST_DATE = dt.date(2026, 12, 7)
 LAST_DATE = dt.date(2026, 12, 13)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (install Debian's chromium package)"
-        if os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}:
-            pytest.fail(f"{message}; CI must run the browser test.")
-        pytest.skip(f"{message}; the browser test runs in CI.")
-    # Playwright's sync API keeps an event loop running in this thread, which makes Django
-    # refuse ORM calls from the test body; they are ordinary blocking calls here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=STEP_TIMEOUT_MS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # With Playwright's event loop running, Django keeps this thread's connections
-            # apart from the ones it had before; close them here, or they outlive the test and
-            # the PostgreSQL test database cannot be dropped at the end of the session.
-            connections.close_all()
-
-
-@pytest.fixture
-def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(STEP_TIMEOUT_MS)
-    context.set_default_navigation_timeout(STEP_TIMEOUT_MS)
-    offsite: list[str] = []
-
-    # Everything the pages need is served by the app itself; a request elsewhere is a bug
-    # (a CDN asset, a validator badge), and it must not leave the machine.
-    def keep_local(route, request):  # type: ignore[no-untyped-def]
-        if request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            offsite.append(request.url)
-            route.abort()
-
-    context.route("**/*", keep_local)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
-    assert offsite == [], f"pages asked for off-site resources: {offsite}"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,12 +26,7 @@ def test_staff_creates_a_fast_in_the_admin_and_finds_it_in_the_api_docs(
     church = Church.objects.create(name="St. Mary Church")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    # Log into the admin.
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", STAFF_EMAIL)
-    page.fill("#id_password", STAFF_PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#user-tools")).to_contain_text("Log out")
+    admin_log_in(page, live_server, email=STAFF_EMAIL)
 
     # Fasts changelist -> "Create a fast from a date range".
     page.goto(f"{live_server.url}/admin/hub/fast/")

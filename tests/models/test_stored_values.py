@@ -12,6 +12,7 @@ recount here is plain Python over the rows, independent of the triggers and of
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -190,7 +191,15 @@ def _admin_edit_days(w: World) -> None:
     form["days-1-DELETE"] = "on"
     form[f"days-{len(days)}-fast"] = str(w.lent.pk)
     form[f"days-{len(days)}-date"] = (w.today + dt.timedelta(days=5)).isoformat()
-    response = _admin_client().post(f"/admin/hub/fast/{w.lent.pk}/change/", form)
+    client, url = _admin_client(), f"/admin/hub/fast/{w.lent.pk}/change/"
+    # The new dates lie outside the fast's run: staff confirm them, as the page asks.
+    asked = re.search(
+        r'name="confirm_dates" id="id_confirm_dates" value="(\w+)"',
+        client.post(url, form).content.decode(),
+    )
+    assert asked is not None
+    form["confirm_dates"] = asked.group(1)
+    response = client.post(url, form)
     assert response.status_code == 302, response.content
 
 
