@@ -44,3 +44,21 @@ QUERY_BUDGETS: dict[str, int] = {
     "swagger-ui": 0,
     "api-not-found": 0,
 }
+
+# Python-side work: the SQL statements the ORM builds and compiles per request, once the
+# process has served the endpoint before (reads are prepared once per process: PreparedQuery).
+# Writes still compile their INSERT/UPDATE/DELETE each time. Checked by
+# tests/performance/test_compile_budgets.py; a read that starts compiling again fails it.
+COMPILE_BUDGETS: dict[str, int] = {
+    **{name: 0 for name in QUERY_BUDGETS},
+    "auth_register": 5,
+    "token_obtain_pair": 2,
+    "token_refresh": 3,
+    "token_logout": 2,
+    "password_reset": 1,
+    "password_reset_confirm": 2,
+    "profile-image-upload": 1,
+    "account-delete": 9,
+    "fast-join": 2,  # the existence check and the INSERT
+    "leave-fast": 2,  # the DELETE, and the existence check when nothing was deleted
+}

@@ -1,4 +1,5 @@
-"""Sending one catalogue request with its query count, cache operations and memory peak."""
+"""Sending one catalogue request with its query count, statements compiled, cache operations
+and memory peak."""
 
 import tracemalloc
 from collections import Counter
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.sql import compiler as sql_compiler
 from django.test.utils import CaptureQueriesContext
 from rest_framework.response import Response
 from rest_framework.test import APIClient
@@ -26,6 +28,7 @@ class Measured:
     sql: list[str]
     cache_ops: Counter[str]
     peak_bytes: int
+    compiles: int  # SQL statements the ORM built and compiled during the request
 
 
 @contextmanager
@@ -51,6 +54,38 @@ def counting_cache_operations() -> Iterator[Counter[str]]:
             delattr(backend, name)
 
 
+COMPILERS = (
+    sql_compiler.SQLCompiler,
+    sql_compiler.SQLInsertCompiler,
+    sql_compiler.SQLUpdateCompiler,
+    sql_compiler.SQLDeleteCompiler,
+    sql_compiler.SQLAggregateCompiler,
+)
+
+
+@contextmanager
+def counting_compilations() -> Iterator[list[str]]:
+    """Record every ORM compilation (``as_sql`` of each compiler class) inside the block."""
+    compiled: list[str] = []
+    originals = {cls: cls.__dict__["as_sql"] for cls in COMPILERS}
+
+    def wrap(cls: type, original):  # type: ignore[no-untyped-def]
+        def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if type(self).as_sql is counted:  # a subclass's call through super() counts once
+                compiled.append(type(self).__name__)
+            return original(self, *args, **kwargs)
+
+        return counted
+
+    for cls, original in originals.items():
+        cls.as_sql = wrap(cls, original)  # type: ignore[method-assign]
+    try:
+        yield compiled
+    finally:
+        for cls, original in originals.items():
+            cls.as_sql = original  # type: ignore[method-assign]
+
+
 def client_for_call(world: World, call: Call) -> APIClient:
     client = APIClient()
     if call.authenticated:
@@ -67,7 +102,11 @@ def send(world: World, call: Call, *, cold: bool = True, trace_memory: bool = Fa
         tracemalloc.start()
         tracemalloc.reset_peak()
     try:
-        with CaptureQueriesContext(connection) as queries, counting_cache_operations() as ops:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            counting_cache_operations() as ops,
+            counting_compilations() as compiled,
+        ):
             response = getattr(client, call.method)(call.path, call.data, **kwargs, **call.extra)
             response.content  # noqa: B018  (render inside the measured window)
         peak = tracemalloc.get_traced_memory()[1] if trace_memory else 0
@@ -80,4 +119,5 @@ def send(world: World, call: Call, *, cold: bool = True, trace_memory: bool = Fa
         sql=[q["sql"] for q in queries.captured_queries],
         cache_ops=ops,
         peak_bytes=peak,
+        compiles=len(compiled),
     )
