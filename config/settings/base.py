@@ -219,6 +219,12 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Files count towards the body limit too (hub.api.parsers.BoundedUploadHandler).
+FILE_UPLOAD_HANDLERS = [
+    "hub.api.parsers.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 PROFILE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 # --- Observability -----------------------------------------------------------------------------

@@ -76,6 +76,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         unavailable["Retry-After"] = str(DATABASE_RETRY_AFTER)
         return unavailable
+    if isinstance(exc, RequestDataTooBig):
+        # Django reports it as a "suspicious operation" (an HTML page in DEBUG); it is a 413.
+        return Response(
+            error_body("Request body too large.", "payload_too_large"),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -28,7 +28,7 @@ def caller_profile(request: Request) -> Profile | None:
 
 def request_zone(request: Request) -> ZoneInfo:
     """``tz`` parameter, else the caller's profile time zone, else UTC."""
-    name = request.query_params.get("tz")
+    name = request.query_params.get("tz") or None  # an empty tz= is no tz at all
     if name is not None:
         zone = timezone_or_none(name)
         if zone is None:

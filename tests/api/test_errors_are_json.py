@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -154,3 +155,23 @@ def test_the_root_and_the_api_root_answer_a_small_index(path: str) -> None:
     }
     for link in ("docs", "schema", "health"):
         assert Client().get(response.json()[link]).status_code == 200
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_file_part_cannot_carry_a_body_past_the_limit(
+    debug: bool, settings: Any, client_for: Callable[[User], APIClient]
+) -> None:
+    """Django leaves file parts out of its body limit; here they count, DEBUG or not."""
+    settings.DEBUG = debug
+    client = client_for(make_user(church=ChurchFactory()))
+    big = SimpleUploadedFile("pad.bin", b"x" * (7 * 1024 * 1024))
+    response = client.put(reverse("fast-join"), {"fast_id": 1, "pad": big}, format="multipart")
+    assert _json(response, 413)["code"] == "payload_too_large"
+    small = SimpleUploadedFile("pad.bin", b"x" * 1024)
+    response = client.put(reverse("fast-join"), {"fast_id": 1, "pad": small}, format="multipart")
+    assert _json(response, 404)["code"] == "fast_not_found"  # read normally
+
+
+def test_an_empty_tz_is_no_tz(client_for: Callable[[User], APIClient]) -> None:
+    client = client_for(make_user(church=ChurchFactory(), timezone="Asia/Yerevan"))
+    assert client.get("/api/fasts/stats/", {"tz": ""}).status_code == 200
