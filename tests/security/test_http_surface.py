@@ -155,3 +155,18 @@ def test_a_jwt_does_not_open_the_admin(client_for: Callable[[User], APIClient]) 
     user.refresh_from_db()
     response = client_for(user).get("/admin/")
     assert response.status_code == 302
+
+
+def test_api_requests_carry_no_session_or_csrf_work(
+    client_for: Callable[[User], APIClient],
+) -> None:
+    """Sessions, CSRF cookies and messages belong to the admin: an API answer sets no cookie,
+    and the Django request it came from has no session."""
+    user = make_user(church=ChurchFactory())
+    response = client_for(user).get(reverse("profile-detail"))
+    assert response.status_code == 200
+    assert not response.cookies
+    assert not hasattr(response.wsgi_request, "session")
+    admin_page = APIClient().get("/admin/login/")
+    assert admin_page.status_code == 200
+    assert "csrftoken" in admin_page.cookies
