@@ -49,6 +49,17 @@ def test_scenario_data_matches_its_definition() -> None:
     assert Membership.objects.filter(profile__user=data.user).count() == 5
 
 
+@pytest.mark.django_db
+def test_the_stats_worst_case_has_every_joined_fast_in_progress() -> None:
+    data = scenario_build(
+        Scenario(fasts=12, days=6, participants=2, series=("ongoing",), all_in_progress=True)
+    )
+    fasts = Fast.objects.filter(church_id=data.church_id)
+    assert fasts.count() == 12
+    assert all(f.first_day <= data.today <= f.last_day for f in fasts)
+    assert Membership.objects.filter(profile__user=data.user).count() == 12
+
+
 def test_largest_scenario_fits_the_default_list_range() -> None:
     offsets, target = fast_start_offsets(fasts=200, days=40)
     assert len(offsets) == 200
