@@ -127,6 +127,8 @@ def scenario_build(scenario: Scenario) -> ScenarioData:
     for i, offset in enumerate(offsets):
         start = today + dt.timedelta(days=offset)
         feast = start + dt.timedelta(days=scenario.days)
+        if scenario.all_in_progress:  # starts repeat: spread the feasts instead
+            feast = today + dt.timedelta(days=scenario.days + i)
         unique_feast = feast not in feast_dates
         feast_dates.add(feast)
         new_fasts.append(
