@@ -1,6 +1,6 @@
 """The demo calendar's rules: which fasts each demo church keeps in a year, and on which dates.
 
-Pure date arithmetic, no database: ``hub.services.demo_calendar`` writes what these functions
+Pure date arithmetic, no database: ``hub.services.demo`` writes what these functions
 plan. Movable fasts are counted from the church's Easter (``dateutil.easter``), fixed ones from
 their feast. The rules are deliberately simple and stated next to each fast; they are good
 enough for a realistic demo, not a liturgical authority.

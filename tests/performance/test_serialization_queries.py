@@ -9,11 +9,9 @@ from django.db import connection
 from rest_framework import renderers
 from rest_framework.test import APIRequestFactory
 
-from hub.api.serializers.fasts import (
-    DaySerializer,
-    FastSerializer,
-    ParticipantSerializer,
-)
+from hub.api.serializers.days import DaySerializer
+from hub.api.serializers.fasts import FastSerializer
+from hub.api.serializers.participants import ParticipantSerializer
 from hub.selectors.days import fast_days_page
 from hub.selectors.fasts import fast_detail, fast_list_for_church
 from hub.selectors.participants import participants_page

@@ -1,4 +1,4 @@
-"""How fasts, days, churches, participants and stats are shown (docs/API.md §4).
+"""How a fast is shown (docs/API.md §4.1), and the bodies of joining and leaving.
 
 Serializers here only format: every value they read is already on the object (stored column,
 annotation or ``select_related``), and serializing runs no SQL (a test guards this). The Fast
@@ -10,20 +10,13 @@ shape for the OpenAPI schema, and a test keeps the two identical.
 import datetime as dt
 from typing import Any
 
-from django.core.files.storage import default_storage
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from hub.api.converters import MAX_ID
+from hub.api.serializers.churches import ChurchSerializer
+from hub.api.serializers.media import absolute_media_url
 from hub.models import Fast
-from hub.selectors.days import DayRow
-from hub.selectors.participants import ParticipantRow
-
-
-def absolute_media_url(request: Request, name: str | None) -> str | None:
-    if not name:
-        return None
-    return request.build_absolute_uri(default_storage.url(name))
 
 
 def _days(n: int) -> str:
@@ -79,11 +72,6 @@ def fast_data(fast: Fast, *, request: Request, today: dt.date, joined: bool) -> 
         "current_day_number": fast.current_day_number,  # type: ignore[attr-defined]
         "modal_id": f"fastModal_{fast.pk}",
     }
-
-
-class ChurchSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(help_text="The church's id.")
-    name = serializers.CharField(help_text="The church's name.")
 
 
 class FastSerializer(serializers.Serializer[Fast]):
@@ -160,76 +148,6 @@ NO_FAST_STUB: dict[str, Any] = {
     "image": None,
     "url": "",
 }
-
-
-class DaySerializer(serializers.Serializer[DayRow]):
-    """One day of a fast."""
-
-    id = serializers.IntegerField(help_text="The day's id.")
-    date = serializers.DateField(help_text="The date (YYYY-MM-DD).")
-    fast = serializers.IntegerField(allow_null=True, help_text="The id of the day's fast.")
-    church = serializers.IntegerField(help_text="The id of the church whose calendar it is in.")
-
-    def to_representation(self, instance: DayRow) -> dict[str, Any]:
-        return day_data(instance)
-
-
-def day_data(row: DayRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "date": row.date.isoformat(),
-        "fast": row.fast_id,
-        "church": row.church_id,
-    }
-
-
-class ParticipantSerializer(serializers.Serializer[ParticipantRow]):
-    """Someone who joined the fast."""
-
-    id = serializers.IntegerField(help_text="The participant's profile id.")
-    name = serializers.CharField(allow_null=True, help_text="The name they chose; may be null.")
-    profile_image = serializers.URLField(
-        allow_null=True, help_text="Their picture (absolute URL); null if none."
-    )
-    thumbnail = serializers.URLField(
-        allow_null=True, help_text="A 100x100 JPEG of the picture (absolute URL); null if none."
-    )
-    location = serializers.CharField(allow_null=True, help_text="Where they are; free text.")
-    abbreviation = serializers.CharField(
-        help_text="One letter for an avatar: the first of the name, else of the email."
-    )
-    user = serializers.CharField(help_text="What to show: the name, else the abbreviation.")
-
-    def to_representation(self, instance: ParticipantRow) -> dict[str, Any]:
-        return participant_data(instance, request=self.context["request"])
-
-
-def participant_data(row: ParticipantRow, *, request: Request) -> dict[str, Any]:
-    abbreviation = (row.name or row.email or "?")[:1]
-    return {
-        "id": row.id,
-        "name": row.name,
-        "profile_image": absolute_media_url(request, row.profile_image),
-        "thumbnail": absolute_media_url(request, row.thumbnail),
-        "location": row.location,
-        "abbreviation": abbreviation,
-        "user": row.name or abbreviation,
-    }
-
-
-class StatsSerializer(serializers.Serializer[Any]):
-    """The caller's totals, as of today in their time zone."""
-
-    joined_fasts = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Ids of the fasts the caller joined, ascending."
-    )
-    total_fasts = serializers.IntegerField(help_text="How many fasts the caller joined.")
-    total_fast_days = serializers.IntegerField(
-        help_text="Days of the joined fasts dated today or earlier."
-    )
-    completed_fasts = serializers.IntegerField(
-        help_text="Joined fasts whose last day is before today."
-    )
 
 
 class FastMembershipInputSerializer(serializers.Serializer[Any]):

@@ -1,23 +1,11 @@
 """The caller's profile (docs/API.md §4.5 Profile) and its image upload."""
 
-from typing import Any
-
-from django.db.models.fields.files import FieldFile
 from rest_framework import serializers
 
 from hub.api.serializers.accounts import validate_clean_name
+from hub.api.serializers.media import absolute_media_url
 from hub.models import Profile
 from hub.validators import validate_timezone
-
-
-def absolute_file_url(file: FieldFile | None, context: dict[str, Any]) -> str | None:
-    """The file's absolute URL, or None. Builds a string only: no query, no storage call."""
-    if not file:
-        return None
-    url = file.url
-    request = context.get("request")
-    return request.build_absolute_uri(url) if request is not None else url
-
 
 # What each notification preference means (the same words in the profile and its edits).
 NOTIFICATION_HELP = {
@@ -68,10 +56,10 @@ class ProfileOutputSerializer(serializers.Serializer):
     )
 
     def get_profile_image(self, profile: Profile) -> str | None:
-        return absolute_file_url(profile.profile_image, self.context)
+        return absolute_media_url(self.context["request"], profile.profile_image.name)
 
     def get_thumbnail(self, profile: Profile) -> str | None:
-        return absolute_file_url(profile.profile_image_thumbnail, self.context)
+        return absolute_media_url(self.context["request"], profile.profile_image_thumbnail.name)
 
 
 class ProfileUpdateInputSerializer(serializers.Serializer):
@@ -152,7 +140,7 @@ class ProfileImageOutputSerializer(serializers.Serializer):
     )
 
     def get_profile_image(self, profile: Profile) -> str | None:
-        return absolute_file_url(profile.profile_image, self.context)
+        return absolute_media_url(self.context["request"], profile.profile_image.name)
 
     def get_thumbnail(self, profile: Profile) -> str | None:
-        return absolute_file_url(profile.profile_image_thumbnail, self.context)
+        return absolute_media_url(self.context["request"], profile.profile_image_thumbnail.name)

@@ -17,7 +17,7 @@ from hub.api.schema import (
     id_param,
     page_of,
 )
-from hub.api.serializers.fasts import DaySerializer, day_data
+from hub.api.serializers.days import DaySerializer, day_data
 from hub.selectors.days import fast_days_page, profile_days_page
 from hub.selectors.fasts import fast_day_count
 

@@ -38,9 +38,9 @@ from hub.api.serializers.fasts import (
     FastMembershipInputSerializer,
     FastSerializer,
     LeftSerializer,
-    StatsSerializer,
     fast_data,
 )
+from hub.api.serializers.stats import StatsSerializer
 from hub.caching import FAST_DETAIL, FAST_LIST, JOINED_FASTS, STATS
 from hub.models import Fast, Profile
 from hub.selectors.fasts import (

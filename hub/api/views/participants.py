@@ -22,7 +22,7 @@ from hub.api.schema import (
     id_param,
     page_of,
 )
-from hub.api.serializers.fasts import ParticipantSerializer, participant_data
+from hub.api.serializers.participants import ParticipantSerializer, participant_data
 from hub.selectors.fasts import fast_participant_count
 from hub.selectors.participants import participants_page
 

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hub.services.demo_calendar import demo_calendar_load
+from hub.services.demo import demo_load
 
 
 class Command(BaseCommand):
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Loading the demo calendar for {', '.join(map(str, years))}")
         # Each church, fast and account line with -v 2; the summary always.
         progress = self.stdout.write if options["verbosity"] >= 2 else None
-        result = demo_calendar_load(years=years, progress=progress)
+        result = demo_load(years=years, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {result.churches_created} churches, {result.fasts_created} fasts, "

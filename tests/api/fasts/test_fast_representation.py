@@ -34,8 +34,7 @@ def test_every_field_of_a_fast_in_progress(
 
     body = detail(client_for(member), fast)
 
-    assert list(body) == FAST_KEYS
-    assert body == {
+    expected = {
         "id": fast.pk,
         "name": "Lent",
         "church": {"id": church.pk, "name": "Saint Gregory"},
@@ -58,6 +57,8 @@ def test_every_field_of_a_fast_in_progress(
         "current_day_number": 3,
         "modal_id": f"fastModal_{fast.pk}",
     }
+    assert body == expected
+    assert list(body) == list(expected) == FAST_KEYS  # the contract's order
 
 
 def test_before_the_fast_starts(api_client: APIClient, church: Church) -> None:
@@ -299,7 +300,7 @@ def test_time_zone_also_sets_today_in_the_list(
     assert view(utc_item) == UTC_VIEW
 
 
-@pytest.mark.parametrize("tz", ["Mars/Olympus", "", "EST5EDT-nope", "../../etc/passwd", "utc "])
+@pytest.mark.parametrize("tz", ["Mars/Olympus", "EST5EDT-nope", "../../etc/passwd", "utc ", " "])
 @pytest.mark.parametrize(
     "path",
     [
