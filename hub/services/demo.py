@@ -31,9 +31,7 @@ class DemoLoadResult:
     log: list[str] = field(default_factory=list)
 
 
-def demo_load(
-    *, years: list[int], progress: Callable[[str], None] | None = None
-) -> DemoLoadResult:
+def demo_load(*, years: list[int], progress: Callable[[str], None] | None = None) -> DemoLoadResult:
     result = DemoLoadResult()
 
     def say(line: str) -> None:

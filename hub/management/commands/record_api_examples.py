@@ -33,6 +33,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -141,8 +142,19 @@ def _fast(church: Church, name: str, first: dt.date, days: int, **fields: Any) -
     )
 
 
-def _responses() -> Iterator[tuple[str, Any]]:
-    """(``<operation>.<status>[.<variant>]``, body) for every recorded request, in order."""
+@dataclass(frozen=True)
+class _World:
+    """The data set every example is recorded against."""
+
+    church: Church
+    nineveh: Fast
+    lent: Fast
+    dormition: Fast
+    anna: User  # the member whose requests are recorded
+    bedros: User
+
+
+def _world() -> _World:
     church = Church.objects.create(name="St. Gregory the Illuminator Cathedral")
     Church.objects.create(name="St. Vartan Cathedral")
     nineveh = _fast(
@@ -178,100 +190,127 @@ def _responses() -> Iterator[tuple[str, Any]]:
     unnamed = _user("k.hakobyan@example.org", church=church)  # shown by its abbreviation
     for user, fast in [(anna, lent), (anna, nineveh), (bedros, lent), (unnamed, lent)]:
         fast_join(profile=user.profile, fast_id=fast.pk)
+    return _World(church, nineveh, lent, dormition, anna, bedros)
 
-    anonymous, member = _client(), _client(anna)
 
-    def get(client: APIClient, path: str, **params: Any) -> Any:
+Example = tuple[str, Any]
+
+
+class _Recorder:
+    """Sends requests as an anonymous client or a member and names their answers."""
+
+    def __init__(self, world: _World) -> None:
+        self.world = world
+        self.anonymous, self.member = _client(), _client(world.anna)
+
+    def get(self, client: APIClient, path: str, **params: Any) -> Any:
         return client.get(path, params, secure=True)
 
-    def send(client: APIClient, method: str, path: str, body: Any) -> Any:
+    def send(self, client: APIClient, method: str, path: str, body: Any) -> Any:
         return getattr(client, method)(path, body, format="json", secure=True)
 
-    def named(operation: str, response: Any, variant: str = "") -> tuple[str, Any]:
+    @staticmethod
+    def named(operation: str, response: Any, variant: str = "") -> Example:
         suffix = f".{variant}" if variant else ""
         body = response.json() if response.content else None
         return f"{operation}.{response.status_code}{suffix}", body
 
-    yield named("health", get(anonymous, "/health/"))
-    yield named("church-list", get(anonymous, "/api/churches/"))
-    yield named("church-list", get(anonymous, "/api/churches/", page=9))
-    yield named("church-detail", get(anonymous, f"/api/churches/{church.pk}/"))
-    yield named("church-detail", get(anonymous, f"/api/churches/{UNKNOWN_ID}/"))
 
-    yield named("fast-list", get(member, "/api/fasts/"))
-    yield named("fast-list", get(anonymous, "/api/fasts/"))
-    yield named("fast-detail", get(member, f"/api/fasts/{lent.pk}/"))
-    yield named("fast-detail", get(member, f"/api/fasts/{UNKNOWN_ID}/"))
-    yield named("fast-by-date", get(member, "/api/fasts/by-date/", date="2026-03-10"))
-    yield named("fast-by-date", get(member, "/api/fasts/by-date/", date="2026-13-01"))
-    yield named("fast-by-feast-date", get(member, "/api/fasts/by-feast-date/", date="2026-04-05"))
+def _responses() -> Iterator[Example]:
+    """(``<operation>.<status>[.<variant>]``, body) for every recorded request, in order."""
+    recorder = _Recorder(_world())
+    for area in (_churches, _fasts, _membership, _member_reads, _legacy, _accounts):
+        yield from area(recorder)
 
-    yield named(
-        "fast-join", send(_client(bedros), "put", "/api/fasts/join/", {"fast_id": dormition.pk})
+
+def _churches(r: _Recorder) -> Iterator[Example]:
+    church = r.world.church
+    yield r.named("health", r.get(r.anonymous, "/health/"))
+    yield r.named("church-list", r.get(r.anonymous, "/api/churches/"))
+    yield r.named("church-list", r.get(r.anonymous, "/api/churches/", page=9))
+    yield r.named("church-detail", r.get(r.anonymous, f"/api/churches/{church.pk}/"))
+    yield r.named("church-detail", r.get(r.anonymous, f"/api/churches/{UNKNOWN_ID}/"))
+
+
+def _fasts(r: _Recorder) -> Iterator[Example]:
+    lent = r.world.lent
+    yield r.named("fast-list", r.get(r.member, "/api/fasts/"))
+    yield r.named("fast-list", r.get(r.anonymous, "/api/fasts/"))
+    yield r.named("fast-detail", r.get(r.member, f"/api/fasts/{lent.pk}/"))
+    yield r.named("fast-detail", r.get(r.member, f"/api/fasts/{UNKNOWN_ID}/"))
+    yield r.named("fast-by-date", r.get(r.member, "/api/fasts/by-date/", date="2026-03-10"))
+    yield r.named("fast-by-date", r.get(r.member, "/api/fasts/by-date/", date="2026-13-01"))
+    yield r.named(
+        "fast-by-feast-date", r.get(r.member, "/api/fasts/by-feast-date/", date="2026-04-05")
     )
-    yield named("fast-join", send(member, "put", "/api/fasts/join/", {"fast_id": lent.pk}))
-    yield named("fast-join", send(member, "put", "/api/fasts/join/", {"fast_id": UNKNOWN_ID}))
-    yield named("fast-join", send(anonymous, "put", "/api/fasts/join/", {"fast_id": lent.pk}))
-    yield named(
-        "leave-fast", send(_client(bedros), "put", "/api/fasts/leave/", {"fast_id": dormition.pk})
-    )
-    yield named("leave-fast", send(member, "put", "/api/fasts/leave/", {"fast_id": dormition.pk}))
 
-    yield named("fast-stats", get(member, "/api/fasts/stats/"))
-    yield named("fast-stats", get(anonymous, "/api/fasts/stats/"))
-    yield named("fast-participants", get(member, f"/api/fasts/{lent.pk}/participants/"))
-    yield named("fast-participants", get(member, f"/api/fasts/{UNKNOWN_ID}/participants/"))
-    yield named(
+
+def _membership(r: _Recorder) -> Iterator[Example]:
+    lent, dormition, bedros = r.world.lent, r.world.dormition, _client(r.world.bedros)
+    join, leave = "/api/fasts/join/", "/api/fasts/leave/"
+    yield r.named("fast-join", r.send(bedros, "put", join, {"fast_id": dormition.pk}))
+    yield r.named("fast-join", r.send(r.member, "put", join, {"fast_id": lent.pk}))
+    yield r.named("fast-join", r.send(r.member, "put", join, {"fast_id": UNKNOWN_ID}))
+    yield r.named("fast-join", r.send(r.anonymous, "put", join, {"fast_id": lent.pk}))
+    yield r.named("leave-fast", r.send(bedros, "put", leave, {"fast_id": dormition.pk}))
+    yield r.named("leave-fast", r.send(r.member, "put", leave, {"fast_id": dormition.pk}))
+
+
+def _member_reads(r: _Recorder) -> Iterator[Example]:
+    lent = r.world.lent
+    yield r.named("fast-stats", r.get(r.member, "/api/fasts/stats/"))
+    yield r.named("fast-stats", r.get(r.anonymous, "/api/fasts/stats/"))
+    yield r.named("fast-participants", r.get(r.member, f"/api/fasts/{lent.pk}/participants/"))
+    yield r.named("fast-participants", r.get(r.member, f"/api/fasts/{UNKNOWN_ID}/participants/"))
+    yield r.named(
         "fast-participants-paginated",
-        get(member, f"/api/fasts/{lent.pk}/participants/paginated/", limit=2, offset=0),
+        r.get(r.member, f"/api/fasts/{lent.pk}/participants/paginated/", limit=2, offset=0),
     )
-    yield named("fast-days-list", get(anonymous, f"/api/fasts/{lent.pk}/days/"))
-    yield named("user-days", get(member, "/api/user/days/"))
-    yield named("user-days", get(anonymous, "/api/user/days/"))
+    yield r.named("fast-days-list", r.get(r.anonymous, f"/api/fasts/{lent.pk}/days/"))
+    yield r.named("user-days", r.get(r.member, "/api/user/days/"))
+    yield r.named("user-days", r.get(r.anonymous, "/api/user/days/"))
+    yield r.named("profile-detail", r.get(r.member, "/api/profile/"))
+    yield r.named("profile-detail", r.get(r.anonymous, "/api/profile/"))
 
-    church_id = {"church_id": church.pk}
-    yield named("fast_on_date", get(anonymous, "/api/fast/", date="20260310", **church_id))
-    yield named(
-        "fast_on_date", get(anonymous, "/api/fast/", date="20260601", **church_id), "no-fast"
+
+def _legacy(r: _Recorder) -> Iterator[Example]:
+    church_id = {"church_id": r.world.church.pk}
+    yield r.named("fast_on_date", r.get(r.anonymous, "/api/fast/", date="20260310", **church_id))
+    yield r.named(
+        "fast_on_date",
+        r.get(r.anonymous, "/api/fast/", date="20260601", **church_id),
+        "no-fast",
     )
-    yield named("fast_on_date", get(anonymous, "/api/fast/", date="2026-3-10", **church_id))
-    yield named("fast_on_date_user", get(member, "/api/user/fasts/", date="20260310"))
+    yield r.named("fast_on_date", r.get(r.anonymous, "/api/fast/", date="2026-3-10", **church_id))
+    yield r.named("fast_on_date_user", r.get(r.member, "/api/user/fasts/", date="20260310"))
 
-    yield named("profile-detail", get(member, "/api/profile/"))
-    yield named("profile-detail", get(anonymous, "/api/profile/"))
 
+def _accounts(r: _Recorder) -> Iterator[Example]:
+    anonymous = r.anonymous
     login = {"email": "anna@example.org", "password": PASSWORD}
-    yield named("token_obtain_pair", send(anonymous, "post", "/api/token/", login))
-    yield named(
-        "token_obtain_pair", send(anonymous, "post", "/api/token/", {"email": "anna@example.org"})
-    )
+    yield r.named("token_obtain_pair", r.send(anonymous, "post", "/api/token/", login))
+    missing = {"email": "anna@example.org"}
+    yield r.named("token_obtain_pair", r.send(anonymous, "post", "/api/token/", missing))
     wrong = {"email": "bedros@example.org", "password": "not-the-password"}
-    yield named("token_obtain_pair", send(anonymous, "post", "/api/token/", wrong))
+    yield r.named("token_obtain_pair", r.send(anonymous, "post", "/api/token/", wrong))
     for _ in range(100):  # until the per-account login limit answers
-        response = send(anonymous, "post", "/api/token/", wrong)
+        response = r.send(anonymous, "post", "/api/token/", wrong)
         if response.status_code == 429:
-            yield named("token_obtain_pair", response)
+            yield r.named("token_obtain_pair", response)
             break
-    refresh = str(RefreshToken.for_user(anna))
-    yield named(
-        "token_refresh", send(anonymous, "post", "/api/token/refresh/", {"refresh": refresh})
-    )
-    yield named(
-        "token_refresh", send(anonymous, "post", "/api/token/refresh/", {"refresh": refresh})
-    )
-
+    refresh = {"refresh": str(RefreshToken.for_user(r.world.anna))}
+    yield r.named("token_refresh", r.send(anonymous, "post", "/api/token/refresh/", refresh))
+    yield r.named("token_refresh", r.send(anonymous, "post", "/api/token/refresh/", refresh))
     register = {
         "email": "lilit@example.org",
         "password": PASSWORD,
         "password2": PASSWORD,
-        "profile": {"name": "Lilit", "church": church.pk},
+        "profile": {"name": "Lilit", "church": r.world.church.pk},
     }
-    yield named("auth_register", send(anonymous, "post", "/api/register/", register))
-    yield named("auth_register", send(anonymous, "post", "/api/register/", register))
-    yield named(
-        "password_reset",
-        send(anonymous, "post", "/api/password/reset/", {"email": "anna@example.org"}),
-    )
+    yield r.named("auth_register", r.send(anonymous, "post", "/api/register/", register))
+    yield r.named("auth_register", r.send(anonymous, "post", "/api/register/", register))
+    reset = {"email": "anna@example.org"}
+    yield r.named("password_reset", r.send(anonymous, "post", "/api/password/reset/", reset))
 
 
 def _shorten_tokens(value: Any, key: str = "") -> Any:
