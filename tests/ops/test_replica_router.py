@@ -306,6 +306,10 @@ def test_anonymous_reads_use_the_replica_and_logins_the_primary() -> None:
     assert response.status_code == 200
     assert [row["name"] for row in response.json()["results"]] == ["Replicated"]
     assert routed.replica > 0 and routed.primary == 0
+    # The request's cost counts the replica's statements too, and says where they ran.
+    assert response["Server-Timing"].endswith(
+        f'desc="{routed.replica} queries, {routed.replica} on replica"'
+    ), response["Server-Timing"]
 
     user = make_user()
     with Routed() as routed:
