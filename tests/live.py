@@ -12,9 +12,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -298,6 +301,113 @@ class PostgresCluster:
             self.url.replace("postgres://", "postgresql://", 1), autocommit=True
         ) as connection:
             return list(connection.execute(sql, params).fetchall())
+
+    def execute(self, sql: str) -> None:
+        """One statement that returns no rows, in autocommit."""
+        import psycopg
+
+        with psycopg.connect(
+            self.url.replace("postgres://", "postgresql://", 1), autocommit=True
+        ) as connection:
+            connection.execute(sql)
+
+
+@dataclass
+class StreamingPair:
+    """A primary and a hot standby that streams from it, replaying each commit no sooner than
+    ``apply_delay`` seconds after the primary made it (``recovery_min_apply_delay``)."""
+
+    primary: PostgresCluster
+    standby: PostgresCluster
+    apply_delay: float
+
+    def wal_position(self) -> int:
+        (row,) = self.primary.query("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        return int(row[0])
+
+    def replayed_position(self) -> int:
+        (row,) = self.standby.query("SELECT pg_last_wal_replay_lsn() - '0/0'::pg_lsn")
+        return int(row[0])
+
+    def wait_until_replayed(self, timeout: float = 60.0) -> None:
+        """Until the standby has replayed everything the primary had written when called."""
+        target = self.wal_position()
+        wait_until(
+            lambda: self.replayed_position() >= target,
+            timeout=timeout,
+            what="the standby to replay the primary's WAL" + self.standby.server_log(),
+            step=0.1,
+        )
+
+    def pause_replay(self) -> None:
+        self.standby.query("SELECT pg_wal_replay_pause()")
+        wait_until(
+            lambda: self.standby.query("SELECT pg_get_wal_replay_pause_state()")[0][0] == "paused",
+            timeout=30,
+            what="the standby to pause replay",
+        )
+
+    def resume_replay(self) -> None:
+        self.standby.query("SELECT pg_wal_replay_resume()")
+
+
+def pg_stat_statements_available(bin_dir: Path) -> bool:
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        [str(bin_dir / "pg_config"), "--pkglibdir"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return (
+        result.returncode == 0 and (Path(result.stdout.strip()) / "pg_stat_statements.so").exists()
+    )
+
+
+@contextmanager
+def streaming_pair(
+    bin_dir: Path, *, database: str, apply_delay: float, statements: bool = False
+) -> Iterator[StreamingPair]:
+    """A throwaway primary (``wal_level=replica``, WAL senders, replication allowed on
+    loopback) with a database, and a standby made by ``pg_basebackup -R`` from it, started hot
+    on its own free port. Both are stopped and their directories removed on exit, also when
+    setup fails halfway. ``statements``: both load pg_stat_statements (counts what each server
+    ran; the extension is created in the database on the primary and replicated)."""
+    preload = {"shared_preload_libraries": "pg_stat_statements"} if statements else {}
+    primary_dir = Path(tempfile.mkdtemp(prefix="fasthub-primary-"))
+    standby_dir = Path(tempfile.mkdtemp(prefix="fasthub-standby-"))
+    primary = PostgresCluster.in_new_directory(
+        bin_dir,
+        primary_dir,
+        database=database,
+        settings={"wal_level": "replica", "max_wal_senders": "4", **preload},
+    )
+    standby = PostgresCluster.in_new_directory(
+        bin_dir,
+        standby_dir,
+        database=database,
+        settings={
+            "hot_standby": "on",
+            "recovery_min_apply_delay": f"{round(apply_delay * 1000)}ms",
+            **preload,
+        },
+    )
+    try:
+        primary.init()
+        primary.allow_replication()
+        primary.start()
+        primary.create_database()
+        if statements:
+            primary.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        standby.base_backup_from(primary)
+        standby.start()
+        pair = StreamingPair(primary=primary, standby=standby, apply_delay=apply_delay)
+        pair.wait_until_replayed()
+        yield pair
+    finally:
+        standby.stop_for_good()
+        primary.stop_for_good()
+        shutil.rmtree(standby_dir, ignore_errors=True)
+        shutil.rmtree(primary_dir, ignore_errors=True)
 
 
 # --- Fasthub under gunicorn ------------------------------------------------------------------
