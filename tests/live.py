@@ -339,6 +339,19 @@ class StreamingPair:
             step=0.1,
         )
 
+    def set_apply_delay(self, seconds: float) -> None:
+        """Change the standby's ``recovery_min_apply_delay`` while it runs."""
+        milliseconds = round(seconds * 1000)
+        self.standby.execute(f"ALTER SYSTEM SET recovery_min_apply_delay = '{milliseconds}ms'")
+        self.standby.query("SELECT pg_reload_conf()")
+        sql = "SELECT setting FROM pg_settings WHERE name = 'recovery_min_apply_delay'"  # in ms
+        wait_until(
+            lambda: self.standby.query(sql)[0][0] == str(milliseconds),
+            timeout=10,
+            what="the standby to take the new apply delay",
+        )
+        self.apply_delay = seconds
+
     def pause_replay(self) -> None:
         self.standby.query("SELECT pg_wal_replay_pause()")
         wait_until(
@@ -385,11 +398,7 @@ def streaming_pair(
         bin_dir,
         standby_dir,
         database=database,
-        settings={
-            "hot_standby": "on",
-            "recovery_min_apply_delay": f"{round(apply_delay * 1000)}ms",
-            **preload,
-        },
+        settings={"hot_standby": "on", **preload},
     )
     try:
         primary.init()
@@ -399,6 +408,9 @@ def streaming_pair(
         if statements:
             primary.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         standby.base_backup_from(primary)
+        # In the configuration file, not on the command line, so ALTER SYSTEM can change it.
+        with (standby.data_dir / "postgresql.auto.conf").open("a") as conf:
+            conf.write(f"recovery_min_apply_delay = '{round(apply_delay * 1000)}ms'\n")
         standby.start()
         pair = StreamingPair(primary=primary, standby=standby, apply_delay=apply_delay)
         pair.wait_until_replayed()

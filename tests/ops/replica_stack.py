@@ -43,12 +43,12 @@ from tests.live import (
 FASTS = ("Delay fast 1", "Delay fast 2", "Delay fast 3", "Outage fast", "Lag fast", "Measured")
 USERS = ("writer-delay", "writer-outage", "writer-lag", "writer-measured", "other")
 SECRET_KEY = "replica-test-only-" + uuid.uuid4().hex
-_TIMING = re.compile(r'desc="(\d+) queries(?:, (\d+) on replica)?"')
+TIMING = re.compile(r'desc="(\d+) queries(?:, (\d+) on replica)?"')
 
 
 def served_by(reply: Reply) -> str:
     """``replica``, ``primary`` or ``both``: where the request's statements ran."""
-    match = _TIMING.search(reply.headers.get("Server-Timing", ""))
+    match = TIMING.search(reply.headers.get("Server-Timing", ""))
     assert match, f"no statement count in Server-Timing: {reply.headers.get('Server-Timing')}"
     total, on_replica = int(match[1]), int(match[2] or 0)
     if on_replica == 0:
