@@ -12,6 +12,7 @@ router's per-process view of the standby is the one every request of a test meet
 still live in Redis, as in production.
 """
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -90,8 +91,9 @@ def log_lines(stack: ReplicaStack, text: str) -> int:
 def test_the_writer_reads_its_write_at_once_others_from_the_standby_after_the_lag(
     stack: ReplicaStack,
 ) -> None:
-    # A stalled machine can let the standby replay the join before the first read after it;
-    # such a try proves nothing about staleness and is repeated on the next fast.
+    # A machine stalled for seconds can let the standby replay the join before the reads after
+    # it (or leave the router without a recent lag check); such a try proves nothing about
+    # staleness and is repeated on the next fast.
     for name in ("Delay fast 1", "Delay fast 2", "Delay fast 3"):
         if join_seen_by_writer_at_once_by_others_after_the_lag(stack, stack.fast_id(name)):
             return
@@ -102,13 +104,14 @@ def join_seen_by_writer_at_once_by_others_after_the_lag(stack: ReplicaStack, fas
     writer, other = stack.token("writer-delay"), stack.token("other")
     standby_in_use(stack, fast_id)
     before = count(detail(stack, fast_id))
+    ready = time.monotonic()
 
     join(stack, "writer-delay", fast_id)
     mine = detail(stack, fast_id, token=writer)
     anonymous = detail(stack, fast_id)
     theirs = detail(stack, fast_id, token=other)
-    if stack.count_on("standby", fast_id) != before:
-        return False  # replayed already: the reads above may rightly have seen the join
+    if time.monotonic() - ready >= APPLY_DELAY or stack.count_on("standby", fast_id) != before:
+        return False  # too slow to tell: the reads above may rightly have seen the join
 
     # The writer: its own join, at once, from the primary (pinned after the write).
     assert mine.json()["joined"] is True
@@ -188,8 +191,8 @@ def test_a_standby_far_behind_is_skipped_until_it_catches_up(stack: ReplicaStack
     stack.pair.pause_replay()
     try:
         join(stack, "writer-lag", fast_id)
-        # Served by the standby, and stale, until its lag passes REPLICA_MAX_LAG_SECONDS; then
-        # from the primary, fresh, although the standby still lacks the join.
+        # Served by the standby, and stale, until its lag passes REPLICA_MAX_LAG_SECONDS (it was
+        # in use just before); then from the primary, fresh, while the standby still lacks it.
         seen = poll(
             lambda: detail(stack, fast_id),
             lambda reply: served_by(reply) == "primary",
@@ -197,7 +200,7 @@ def test_a_standby_far_behind_is_skipped_until_it_catches_up(stack: ReplicaStack
         )
         assert count(seen[-1]) == before + 1
         assert stack.count_on("standby", fast_id) == before
-        assert served_by(seen[0]) == "replica" and count(seen[0]) == before
+        assert all(count(reply) == before for reply in seen if served_by(reply) == "replica")
         assert all(reply.status == 200 for reply in seen)
         assert log_lines(stack, "read replica lag") >= 1
     finally:
