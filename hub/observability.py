@@ -1,10 +1,11 @@
 """Request ids, and the cost of every request made visible.
 
-``RequestCostMiddleware`` counts the SQL statements a request runs (through Django's
-``connection.execute_wrapper``, about a microsecond per statement) and
+``RequestCostMiddleware`` counts the SQL statements a request runs on every database alias
+(through Django's ``execute_wrapper``, about a microsecond per statement) and
 
 * with ``SERVER_TIMING`` on (default in development), answers
-  ``Server-Timing: db;dur=<ms>;desc="<n> queries"`` so a client developer sees each call's cost;
+  ``Server-Timing: db;dur=<ms>;desc="<n> queries"`` so a client developer sees each call's cost
+  (with a read replica, ``desc="<n> queries, <k> on replica"`` says where they ran);
 * with ``QUERY_BUDGET_WARNINGS`` on, logs one structured warning when a request exceeds its
   endpoint's budget (``hub.api.budgets``), naming the most repeated statement shape.
 
@@ -19,10 +20,11 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 
 from hub.api.budgets import QUERY_BUDGETS
@@ -70,12 +72,23 @@ class RequestCostMiddleware:
         # returns, and those lines should carry the id too. The next request sets its own.
         request_id_var.set(request_id)
         meter = _QueryMeter()
-        with connection.execute_wrapper(meter):
+        elsewhere = {alias: _QueryMeter() for alias in connections if alias != DEFAULT_DB_ALIAS}
+        with ExitStack() as wrappers:
+            wrappers.enter_context(connections[DEFAULT_DB_ALIAS].execute_wrapper(meter))
+            for alias, other in elsewhere.items():
+                wrappers.enter_context(connections[alias].execute_wrapper(other))
             response = self.get_response(request)
+        where = ""
+        for alias, other in elsewhere.items():
+            if other.count:
+                meter.count += other.count
+                meter.seconds += other.seconds
+                meter.statements += other.statements
+                where += f", {other.count} on {alias}"
         response["X-Request-ID"] = request_id
         if settings.SERVER_TIMING:
             response["Server-Timing"] = (
-                f'db;dur={meter.seconds * 1000:.2f};desc="{meter.count} queries"'
+                f'db;dur={meter.seconds * 1000:.2f};desc="{meter.count} queries{where}"'
             )
         if settings.QUERY_BUDGET_WARNINGS:
             self._warn_over_budget(request, meter, request_id)

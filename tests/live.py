@@ -1,12 +1,43 @@
-"""Helpers for tests that run real servers on loopback: free ports, waiting, a throwaway Redis."""
+"""Helpers for tests that run real servers on loopback: free ports, waiting, and throwaway
+Redis, PostgreSQL (a single cluster, or a primary with a streaming standby) and gunicorn.
 
+Nothing here touches a shared server: every process is started on a free loopback port in a
+temporary directory, and every helper that starts something can stop it and remove its files.
+"""
+
+import json
+import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
-from dataclasses import dataclass
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}
+
+
+def missing_tool(message: str) -> NoReturn:
+    """Skip a test whose tool is not installed, except in CI, where every test must run."""
+    if in_ci():
+        pytest.fail(f"{message}; CI must run this test.")
+    pytest.skip(f"{message}; the test runs in CI.")
 
 
 def free_port() -> int:
@@ -88,3 +119,473 @@ class RedisServer:
         assert self.process is not None
         self.process.send_signal(signal.SIGCONT)
         wait_until(self.ping, timeout=10, what="redis-server to answer again")
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def postgres_bin_dir() -> Path | None:
+    """The newest PostgreSQL server binaries: Debian's /usr/lib/postgresql/<version>/bin, else
+    whatever directory holds ``initdb`` on PATH."""
+    candidates = list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    versions = [path for path in candidates if path.parent.parent.name.isdigit()]
+    if versions:
+        return max(versions, key=lambda path: int(path.parent.parent.name)).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@dataclass
+class PostgresCluster:
+    """One throwaway PostgreSQL cluster: data, socket and logs under ``workdir``.
+
+    ``settings`` become ``-c name=value`` options of the server. As root, the tools run as the
+    ``postgres`` user (initdb and postgres refuse to run as root).
+    """
+
+    bin_dir: Path
+    workdir: Path
+    port: int
+    as_postgres: bool
+    database: str = "fasthub_faults"
+    settings: dict[str, str] = field(default_factory=dict)
+    started: bool = field(default=False)
+
+    @classmethod
+    def in_new_directory(
+        cls, bin_dir: Path, workdir: Path, *, database: str, settings: dict[str, str] | None = None
+    ) -> "PostgresCluster":
+        workdir.mkdir(parents=True, exist_ok=True)
+        as_postgres = os.geteuid() == 0
+        if as_postgres:
+            shutil.chown(workdir, user="postgres", group="postgres")
+        return cls(
+            bin_dir=bin_dir,
+            workdir=workdir,
+            port=free_port(),
+            as_postgres=as_postgres,
+            database=database,
+            settings=dict(settings or {}),
+        )
+
+    @property
+    def data_dir(self) -> Path:
+        return self.workdir / "data"
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def run(self, tool: str, *args: str, timeout: float = 60) -> None:
+        argv = [str(self.bin_dir / tool), *args]
+        if self.as_postgres:
+            argv = ["runuser", "-u", "postgres", "--", *argv]
+        with (self.workdir / f"{tool}.out").open("ab") as out:
+            result = subprocess.run(  # noqa: S603 - fixed argv built here
+                argv,
+                cwd=self.workdir,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=False,
+            )
+        if result.returncode != 0:
+            raise AssertionError(
+                f"{tool} {' '.join(args)} failed ({result.returncode}):\n"
+                + (self.workdir / f"{tool}.out").read_text()[-2000:]
+                + self.server_log()
+            )
+
+    def server_log(self) -> str:
+        log = self.workdir / "postgres.log"
+        return "\n--- postgres.log ---\n" + log.read_text()[-2000:] if log.exists() else ""
+
+    def init(self) -> None:
+        self.run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+
+    def allow_replication(self) -> None:
+        """Let a standby on loopback stream from this cluster (trust, as for every login here).
+
+        initdb's pg_hba.conf already allows it; the line is added when a packager's template
+        does not. ``wal_level`` and ``max_wal_senders`` are server settings (``settings``).
+        """
+        hba = self.data_dir / "pg_hba.conf"
+        lines = [line.split() for line in hba.read_text().splitlines()]
+        if not any(f[:4] == ["host", "replication", "all", "127.0.0.1/32"] for f in lines):
+            with hba.open("a") as out:
+                out.write("host    replication     all     127.0.0.1/32     trust\n")
+
+    def base_backup_from(self, primary: "PostgresCluster") -> None:
+        """This cluster's data directory as a streaming standby of ``primary``:
+        ``pg_basebackup -R`` copies the data and writes ``standby.signal`` and
+        ``primary_conninfo``; the server then follows the primary once started."""
+        self.run(
+            "pg_basebackup",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(primary.port),
+            "-U",
+            "postgres",
+            "-D",
+            str(self.data_dir),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "--no-sync",
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        options = f"-k {self.workdir} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
+        for name, value in self.settings.items():
+            options += f" -c {name}={value}"
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.workdir / "postgres.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
+        self.started = True
+
+    def stop(self, mode: str = "fast") -> None:
+        self.run("pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "-t", "30", "stop")
+        self.started = False
+
+    def is_running(self) -> bool:
+        return (self.data_dir / "postmaster.pid").exists()
+
+    def stop_for_good(self) -> None:
+        """Stop the server whatever state it is in (cleanup: never raises)."""
+        for mode in ("fast", "immediate"):
+            if not self.is_running():
+                return
+            try:
+                self.stop(mode)
+            except (AssertionError, subprocess.TimeoutExpired):
+                continue
+
+    def create_database(self) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
+        ) as connection:
+            connection.execute(f'CREATE DATABASE "{self.database}"')
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        import psycopg
+
+        with psycopg.connect(
+            self.url.replace("postgres://", "postgresql://", 1), autocommit=True
+        ) as connection:
+            return list(connection.execute(sql, params).fetchall())
+
+    def execute(self, sql: str) -> None:
+        """One statement that returns no rows, in autocommit."""
+        import psycopg
+
+        with psycopg.connect(
+            self.url.replace("postgres://", "postgresql://", 1), autocommit=True
+        ) as connection:
+            connection.execute(sql)
+
+
+@dataclass
+class StreamingPair:
+    """A primary and a hot standby that streams from it, replaying each commit no sooner than
+    ``apply_delay`` seconds after the primary made it (``recovery_min_apply_delay``)."""
+
+    primary: PostgresCluster
+    standby: PostgresCluster
+    apply_delay: float
+
+    def wal_position(self) -> int:
+        (row,) = self.primary.query("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        return int(row[0])
+
+    def replayed_position(self) -> int:
+        (row,) = self.standby.query("SELECT pg_last_wal_replay_lsn() - '0/0'::pg_lsn")
+        return int(row[0])
+
+    def wait_until_replayed(self, timeout: float = 60.0) -> None:
+        """Until the standby has replayed everything the primary had written when called."""
+        target = self.wal_position()
+        wait_until(
+            lambda: self.replayed_position() >= target,
+            timeout=timeout,
+            what="the standby to replay the primary's WAL" + self.standby.server_log(),
+            step=0.1,
+        )
+
+    def set_apply_delay(self, seconds: float) -> None:
+        """Change the standby's ``recovery_min_apply_delay`` while it runs."""
+        milliseconds = round(seconds * 1000)
+        self.standby.execute(f"ALTER SYSTEM SET recovery_min_apply_delay = '{milliseconds}ms'")
+        self.standby.query("SELECT pg_reload_conf()")
+        sql = "SELECT setting FROM pg_settings WHERE name = 'recovery_min_apply_delay'"  # in ms
+        wait_until(
+            lambda: self.standby.query(sql)[0][0] == str(milliseconds),
+            timeout=10,
+            what="the standby to take the new apply delay",
+        )
+        self.apply_delay = seconds
+
+    def pause_replay(self) -> None:
+        self.standby.query("SELECT pg_wal_replay_pause()")
+        wait_until(
+            lambda: self.standby.query("SELECT pg_get_wal_replay_pause_state()")[0][0] == "paused",
+            timeout=30,
+            what="the standby to pause replay",
+        )
+
+    def resume_replay(self) -> None:
+        self.standby.query("SELECT pg_wal_replay_resume()")
+
+
+def pg_stat_statements_available(bin_dir: Path) -> bool:
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        [str(bin_dir / "pg_config"), "--pkglibdir"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return (
+        result.returncode == 0 and (Path(result.stdout.strip()) / "pg_stat_statements.so").exists()
+    )
+
+
+@contextmanager
+def streaming_pair(
+    bin_dir: Path, *, database: str, apply_delay: float, statements: bool = False
+) -> Iterator[StreamingPair]:
+    """A throwaway primary (``wal_level=replica``, WAL senders, replication allowed on
+    loopback) with a database, and a standby made by ``pg_basebackup -R`` from it, started hot
+    on its own free port. Both are stopped and their directories removed on exit, also when
+    setup fails halfway. ``statements``: both load pg_stat_statements (counts what each server
+    ran; the extension is created in the database on the primary and replicated)."""
+    preload = {"shared_preload_libraries": "pg_stat_statements"} if statements else {}
+    primary_dir = Path(tempfile.mkdtemp(prefix="fasthub-primary-"))
+    standby_dir = Path(tempfile.mkdtemp(prefix="fasthub-standby-"))
+    primary = PostgresCluster.in_new_directory(
+        bin_dir,
+        primary_dir,
+        database=database,
+        settings={"wal_level": "replica", "max_wal_senders": "4", **preload},
+    )
+    standby = PostgresCluster.in_new_directory(
+        bin_dir,
+        standby_dir,
+        database=database,
+        settings={"hot_standby": "on", **preload},
+    )
+    try:
+        primary.init()
+        primary.allow_replication()
+        primary.start()
+        primary.create_database()
+        if statements:
+            primary.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        standby.base_backup_from(primary)
+        # In the configuration file, not on the command line, so ALTER SYSTEM can change it.
+        with (standby.data_dir / "postgresql.auto.conf").open("a") as conf:
+            conf.write(f"recovery_min_apply_delay = '{round(apply_delay * 1000)}ms'\n")
+        standby.start()
+        pair = StreamingPair(primary=primary, standby=standby, apply_delay=apply_delay)
+        pair.wait_until_replayed()
+        yield pair
+    finally:
+        standby.stop_for_good()
+        primary.stop_for_good()
+        shutil.rmtree(standby_dir, ignore_errors=True)
+        shutil.rmtree(primary_dir, ignore_errors=True)
+
+
+# --- Fasthub under gunicorn ------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Any
+    body: bytes
+    seconds: float
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class LiveServer:
+    base: str
+    process: subprocess.Popen[bytes]
+    stdout: Path
+    stderr: Path
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        body: Any = None,
+        timeout: float = 15.0,
+    ) -> Reply:
+        headers = {"Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(  # noqa: S310 - loopback URL built here
+            self.base + path, data=data, headers=headers, method=method
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                payload = response.read()
+                return Reply(response.status, response.headers, payload, time.monotonic() - started)
+        except urllib.error.HTTPError as error:
+            payload = error.read()
+            return Reply(error.code, error.headers, payload, time.monotonic() - started)
+
+    def get(self, path: str, *, token: str | None = None) -> Reply:
+        return self.call("GET", path, token=token)
+
+    def put(self, path: str, body: Any, *, token: str | None = None) -> Reply:
+        return self.call("PUT", path, token=token, body=body)
+
+    def login(self, email: str, password: str) -> str:
+        reply = self.call("POST", "/api/token/", body={"email": email, "password": password})
+        assert reply.status == 200, (reply.status, reply.body, self.log_tail())
+        return str(reply.json()["access"])
+
+    def worker_pids(self) -> set[int]:
+        """The gunicorn workers' process ids (Linux /proc): a recycled worker gets a new one."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return {int(pid) for pid in children.read_text().split()}
+
+    def log_tail(self) -> str:
+        return "\n--- gunicorn stderr ---\n" + self.stderr.read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def server_env(
+    workdir: Path, *, database_url: str, redis_url: str, secret_key: str
+) -> dict[str, str]:
+    """Production settings for a live server on loopback; none of the outer run's database,
+    cache or throttle settings leak in."""
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(
+            (
+                "DJANGO_",
+                "PYTEST_",
+                "DATABASE_",
+                "REDIS_",
+                "CACHE_",
+                "THROTTLE_",
+                "JWT_",
+                "DB_",
+                "REPLICA_",
+            )
+        )
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secret_key,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DB_CONNECT_TIMEOUT": "2",
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "LOG_FORMAT": "text",
+        "PASSWORD_RESET_EMAIL_IN_BACKGROUND": "false",
+        # The suites send a few hundred requests from one address in seconds.
+        "THROTTLE_LOGIN_IP": "100000/min",
+        "THROTTLE_LOGIN_ACCOUNT": "100000/min",
+        "THROTTLE_REFRESH": "100000/min",
+        "THROTTLE_REGISTER": "100000/min",
+        "WEB_CONCURRENCY": "2",
+        "GUNICORN_THREADS": "4",
+        "GUNICORN_MAX_REQUESTS": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def run_python(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 - fixed argv built here
+        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, timeout=180, check=False
+    )
+    if result.returncode != 0:
+        raise AssertionError(
+            f"python {' '.join(args)} failed:\n{result.stdout.decode()[-2000:]}"
+            f"\n{result.stderr.decode()[-4000:]}"
+        )
+    return result.stdout.decode()
+
+
+def start_gunicorn(env: dict[str, str], workdir: Path, *, timeout: float = 30.0) -> LiveServer:
+    """gunicorn with ``config/gunicorn.py`` on a free port, returned once /health/ answers 200.
+    The caller stops it (``LiveServer.stop``), also when this raises."""
+    port = free_port()
+    stdout, stderr = workdir / "gunicorn.out", workdir / "gunicorn.err"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv built here
+            [GUNICORN, "config.wsgi", "-c", "config/gunicorn.py"],
+            cwd=ROOT,
+            env={**env, "BIND": f"127.0.0.1:{port}"},
+            stdout=out,
+            stderr=err,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, stdout, stderr)
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            raise AssertionError(f"gunicorn exited{server.log_tail()}")
+        try:
+            return server.call("GET", "/health/", timeout=2).status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(healthy, timeout=timeout, what="/health/ to answer 200", step=0.2)
+    except BaseException:
+        server.stop()
+        raise
+    return server

@@ -95,10 +95,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # DATABASE_REPLICA_URL (optional): a PostgreSQL read replica. Reads go there unless the request
-# writes, runs in a transaction, or its caller wrote in the last REPLICA_PIN_SECONDS
-# (hub/db_routers.py; docs/SCALING.md).
+# writes, runs in a transaction, or its caller wrote in the last REPLICA_PIN_SECONDS, and while
+# the replica answers and lags at most REPLICA_MAX_LAG_SECONDS, measured at most every
+# REPLICA_CHECK_SECONDS per process (hub/db_routers.py; docs/SCALING.md).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
+# A replica in use lags at most about this plus a check interval; the default keeps that within
+# a writer's pin, so read-your-writes holds however far the replica falls behind.
+REPLICA_MAX_LAG_SECONDS = env_int(
+    "REPLICA_MAX_LAG_SECONDS", max(REPLICA_PIN_SECONDS - REPLICA_CHECK_SECONDS, 1)
+)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL,

@@ -4,6 +4,9 @@ The ``replica`` alias is added for these tests only, as a second connection to t
 database (what ``TEST: {"MIRROR": "default"}`` means), so data is identical and only the alias a
 query ran on tells the routing apart. Request-flow tests run outside the per-test transaction
 (``transaction=True``): inside a transaction every read belongs on the primary by design.
+
+How the router judges a replica's lag is tested here on the numbers a check reads; against a
+real streaming standby (stopped, paused, delayed) in ``test_replica_streaming.py``.
 """
 
 import copy
@@ -28,6 +31,8 @@ from hub.db_routers import (
     PRIMARY,
     REPLICA,
     PrimaryReplicaRouter,
+    ReplicaHealth,
+    replica_health,
     replica_pin_key,
     use_primary,
 )
@@ -57,6 +62,7 @@ def replica(replica_alias: None, settings: Any) -> None:
     settings.DATABASE_ROUTERS = ["hub.db_routers.PrimaryReplicaRouter"]
     settings.MIDDLEWARE = [settings.MIDDLEWARE[0], PIN_MIDDLEWARE, *settings.MIDDLEWARE[1:]]
     settings.REPLICA_PIN_SECONDS = 10
+    replica_health.reset()
 
 
 # Request flows read outside the per-test transaction and may use both aliases.
@@ -109,6 +115,7 @@ def test_without_a_replica_alias_everything_reads_the_primary() -> None:
             connections.settings[REPLICA] = had_alias
 
 
+@flow
 @pytest.mark.usefixtures("replica")
 def test_reads_go_to_the_replica_writes_to_the_primary() -> None:
     router = PrimaryReplicaRouter()
@@ -119,6 +126,7 @@ def test_reads_go_to_the_replica_writes_to_the_primary() -> None:
     assert router.allow_migrate(REPLICA, "hub") is False
 
 
+@flow
 @pytest.mark.usefixtures("replica")
 def test_reads_inside_a_transaction_or_a_pinned_request_use_the_primary() -> None:
     router = PrimaryReplicaRouter()
@@ -140,6 +148,95 @@ def test_reads_inside_a_transaction_use_the_primary() -> None:
         church = Church.objects.create(name="In transaction")
         assert Church.objects.get(pk=church.pk).name == "In transaction"
     assert router.db_for_read(Fast) == REPLICA
+
+
+# --- Replica lag, judged from what a check reads ----------------------------------------------
+# Positions are WAL byte offsets; times are the monotonic clock; check every 5 s, 5 s allowed.
+
+
+@pytest.fixture
+def health(settings: Any) -> ReplicaHealth:
+    settings.REPLICA_CHECK_SECONDS = 5
+    settings.REPLICA_MAX_LAG_SECONDS = 5
+    return ReplicaHealth()
+
+
+def check(
+    health: ReplicaHealth, now: float, primary: int, replayed: int, replay_age: float = 0.0
+) -> tuple[str, float | None]:
+    health.record(
+        now,
+        primary_position=primary,
+        in_recovery=True,
+        replayed=replayed,
+        replay_age=replay_age,
+    )
+    return health.state, health.lag
+
+
+def test_an_idle_primary_never_makes_the_replica_look_behind(health: ReplicaHealth) -> None:
+    # Nothing written for an hour: the replica's newest replayed commit is an hour old, yet it
+    # has replayed everything there is.
+    assert check(health, 0.0, 100, 100, replay_age=3600) == ("ok", 0.0)
+    assert check(health, 5.0, 100, 100, replay_age=3605) == ("ok", 0.0)
+    assert health.usable
+
+
+def test_the_lag_is_how_long_the_replica_has_lacked_what_the_primary_wrote(
+    health: ReplicaHealth,
+) -> None:
+    assert check(health, 0.0, 100, 100) == ("ok", 0.0)
+    assert check(health, 5.0, 200, 100) == ("ok", 0.0)  # written since the last check
+    assert check(health, 10.0, 300, 150) == ("ok", 5.0)  # still lacks what it lacked at 5 s
+    assert check(health, 15.0, 300, 200) == ("ok", 5.0)  # has 200 (5 s), lacks 300 (10 s)
+    assert check(health, 20.0, 300, 300) == ("ok", 0.0)  # caught up
+
+
+def test_a_replica_that_stops_replaying_is_skipped_then_used_again(
+    health: ReplicaHealth,
+) -> None:
+    assert check(health, 0.0, 100, 100) == ("ok", 0.0)
+    assert check(health, 5.0, 200, 100) == ("ok", 0.0)
+    assert check(health, 10.0, 300, 100) == ("ok", 5.0)
+    assert check(health, 15.0, 400, 100) == ("lagging", 10.0)
+    assert not health.usable
+    assert check(health, 20.0, 500, 500) == ("ok", 0.0)
+    assert health.usable
+
+
+def test_a_steady_lag_is_seen_whatever_the_check_rhythm(health: ReplicaHealth) -> None:
+    """A replica always 12 s behind a primary that writes all the time: every check after the
+    first few says so, it never looks caught up in between."""
+    seen = []
+    for step in range(12):
+        now = 5.0 * step
+        seen.append(check(health, now, primary=int(now * 10) + 10, replayed=int(now * 10) - 110))
+    assert all(state == "lagging" and lag is not None and lag >= 10 for state, lag in seen[3:])
+
+
+def test_without_a_recent_check_the_replica_is_judged_by_its_own_clock(
+    health: ReplicaHealth,
+) -> None:
+    # Process start, replica behind: its newest replayed commit says how far, at most.
+    assert check(health, 0.0, 200, 100, replay_age=2.0) == ("ok", 2.0)
+    assert check(ReplicaHealth(), 0.0, 200, 100, replay_age=60.0) == ("lagging", 60.0)
+    # A standby that has replayed no commit since it started cannot say: skipped until a check
+    # sees it catch up.
+    unknown = ReplicaHealth()
+    unknown.record(0.0, primary_position=200, in_recovery=True, replayed=100, replay_age=None)
+    assert (unknown.state, unknown.lag) == ("lagging", None)
+    assert check(unknown, 5.0, 200, 200) == ("ok", 0.0)
+    # Caught up, then no read for a minute: the history says nothing about when the primary
+    # wrote what the replica now lacks.
+    assert check(unknown, 65.0, 300, 250, replay_age=40.0) == ("lagging", 40.0)
+    # While checks follow each other, the history decides.
+    assert check(unknown, 70.0, 300, 300, replay_age=0.5) == ("ok", 0.0)
+    assert check(unknown, 75.0, 400, 300, replay_age=40.0) == ("ok", 0.0)
+
+
+def test_a_server_not_in_recovery_has_no_lag(health: ReplicaHealth) -> None:
+    health.record(0.0, primary_position=200, in_recovery=False, replayed=None, replay_age=None)
+    assert (health.state, health.lag, health.usable) == ("ok", 0.0, True)
 
 
 # --- Request flow ------------------------------------------------------------------------------
@@ -209,6 +306,10 @@ def test_anonymous_reads_use_the_replica_and_logins_the_primary() -> None:
     assert response.status_code == 200
     assert [row["name"] for row in response.json()["results"]] == ["Replicated"]
     assert routed.replica > 0 and routed.primary == 0
+    # The request's cost counts the replica's statements too, and says where they ran.
+    assert response["Server-Timing"].endswith(
+        f'desc="{routed.replica} queries, {routed.replica} on replica"'
+    ), response["Server-Timing"]
 
     user = make_user()
     with Routed() as routed:
