@@ -10,6 +10,7 @@ class HubConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.db.models.signals import pre_save
 
+        from hub import middleware  # noqa: F401  (registers its system check)
         from hub.identity import user_identity_normalize
 
         pre_save.connect(user_identity_normalize, sender=User, dispatch_uid="hub-identity")

@@ -9,14 +9,17 @@ the middleware they extend.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 
 ADMIN_PREFIX = "/admin/"
+CSRF_MIDDLEWARE = "hub.middleware.AdminCsrfViewMiddleware"
 
 
 def is_browser_session(request: HttpRequest) -> bool:
@@ -64,3 +67,17 @@ class AdminMessageMiddleware(MessageMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         if is_browser_session(request):
             super().process_request(request)
+
+
+@register(Tags.security, deploy=True)
+def admin_csrf_protection_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Stands in for Django's security.W003 (silenced: it looks for its own class by name)."""
+    if CSRF_MIDDLEWARE in settings.MIDDLEWARE:
+        return []
+    return [
+        Error(
+            f"{CSRF_MIDDLEWARE} is not in MIDDLEWARE: the admin's forms would have no CSRF "
+            "protection.",
+            id="hub.E001",
+        )
+    ]

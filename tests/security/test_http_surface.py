@@ -170,3 +170,11 @@ def test_api_requests_carry_no_session_or_csrf_work(
     admin_page = APIClient().get("/admin/login/")
     assert admin_page.status_code == 200
     assert "csrftoken" in admin_page.cookies
+
+
+def test_the_admin_csrf_check_fails_without_its_middleware(settings: Any) -> None:
+    from hub.middleware import CSRF_MIDDLEWARE, admin_csrf_protection_check
+
+    assert admin_csrf_protection_check(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != CSRF_MIDDLEWARE]
+    assert [error.id for error in admin_csrf_protection_check(None)] == ["hub.E001"]
