@@ -177,6 +177,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "register": env_str("THROTTLE_REGISTER", "10/hour"),
         "password_reset_ip": env_str("THROTTLE_PASSWORD_RESET_IP", "10/hour"),
         "password_reset_account": env_str("THROTTLE_PASSWORD_RESET_ACCOUNT", "3/hour"),
+        "password_reset_confirm": env_str("THROTTLE_PASSWORD_RESET_CONFIRM", "20/hour"),
+        "image_upload": env_str("THROTTLE_IMAGE_UPLOAD", "10/hour"),
     },
     # 0: the client address is REMOTE_ADDR. (DRF's None would trust X-Forwarded-For as sent,
     # letting any client pick a fresh address for each login attempt.)

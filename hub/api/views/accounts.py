@@ -35,6 +35,7 @@ from hub.api.throttles import (
     LoginAccountThrottle,
     LoginIpThrottle,
     PasswordResetAccountThrottle,
+    PasswordResetConfirmThrottle,
     PasswordResetIpThrottle,
     RefreshThrottle,
     RegisterThrottle,
@@ -112,7 +113,8 @@ class TokenObtainApi(_AnonymousApi):
         responses={200: TokenPairSerializer, 400: _400, 401: _401, 415: _415, 429: _429},
         examples=examples_for("token_obtain_pair"),
         description="Log in with `{username, password}` (username is the email) or "
-        "`{email, password}`. The email is matched case-insensitively.",
+        "`{email, password}`. The email is matched case-insensitively. Both `username` and "
+        "`email` naming different accounts is a 400.",
     )
     def post(self, request: Request) -> Response:
         data = _validated(TokenObtainInputSerializer, request)
@@ -192,7 +194,7 @@ class PasswordResetApi(_AnonymousApi):
 
 
 class PasswordResetConfirmApi(_AnonymousApi):
-    throttle_classes = (PasswordResetIpThrottle,)
+    throttle_classes = (PasswordResetConfirmThrottle,)
 
     @extend_schema(
         tags=[TAG],
