@@ -16,7 +16,7 @@ nothing they protected depends on the rows.
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F
+from django.db.models import F, FileField
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -72,6 +72,10 @@ class RefreshTokenRefused(AccountError):
 
 class PasswordResetInvalid(AccountError):
     pass
+
+
+class ProfileGone(AccountError):
+    """The profile (and so its account) was deleted while the request was being served."""
 
 
 @dataclass(frozen=True)
@@ -258,34 +262,49 @@ def profile_image_replace(*, profile: Profile, upload: UploadedFile | None) -> P
     """Store a new profile image and its 100x100 thumbnail (or clear both when ``upload`` is None).
 
     The upload is verified and re-encoded by ``hub.services.images`` (``ImageInvalid`` /
-    ``ImageTooLarge`` when refused). Old files are removed from storage once the new names are
-    committed; if the transaction fails, the new files are removed instead.
+    ``ImageTooLarge`` when refused) and its files are stored before the transaction. Then two
+    statements: the profile row is locked and its current file names read (``SELECT ... FOR
+    UPDATE``), and one UPDATE stores the new names. Replacements of one profile therefore take
+    turns, and each deletes exactly the files the previous one stored, once committed: however
+    many run at once, no file is left that no row names. If the transaction fails, or the
+    profile is gone (its account deleted meanwhile: ``ProfileGone``), the new files are removed
+    instead. ``manage.py sweep_media`` removes what a crash between the two steps can leave.
     """
     image_field = Profile._meta.get_field("profile_image")
     thumb_field = Profile._meta.get_field("profile_image_thumbnail")
     storage = profile.profile_image.storage
-    old_names = [profile.profile_image.name or None, profile.profile_image_thumbnail.name or None]
 
     new_image_name: str | None = None
     new_thumb_name: str | None = None
     if upload is not None:
-        image = images.image_normalize(source=upload, max_bytes=settings.PROFILE_IMAGE_MAX_BYTES)
-        thumb = images.thumbnail_make(image=image, width=100, height=100)
+        files = images.profile_image_files(
+            source=upload, max_bytes=settings.PROFILE_IMAGE_MAX_BYTES
+        )
         base_name = images.unique_jpeg_name()
         new_image_name = storage.save(
-            image_field.generate_filename(profile, base_name), images.jpeg_encode(image=image)
+            image_field.generate_filename(profile, base_name), files.image
         )
         new_thumb_name = storage.save(
-            thumb_field.generate_filename(profile, base_name), images.jpeg_encode(image=thumb)
+            thumb_field.generate_filename(profile, base_name), files.thumbnail
         )
     try:
         with transaction.atomic():
+            old_names = (
+                Profile.objects.select_for_update()
+                .filter(pk=profile.pk)
+                .values_list("profile_image", "profile_image_thumbnail")
+                .first()
+            )
+            if old_names is None:
+                raise ProfileGone("The account no longer exists.")
             Profile.objects.filter(pk=profile.pk).update(
                 profile_image=new_image_name,
                 profile_image_thumbnail=new_thumb_name,
                 cache_version=F("cache_version") + 1,
             )
-            transaction.on_commit(lambda: images.files_delete(storage=storage, names=old_names))
+            transaction.on_commit(
+                lambda: images.files_delete(storage=storage, names=list(old_names))
+            )
     except Exception:
         images.files_delete(storage=storage, names=[new_image_name, new_thumb_name])
         raise
@@ -367,14 +386,25 @@ def _send_quietly(message: EmailMessage) -> None:
 def account_delete(*, user: User) -> None:
     """Delete the user with profile and memberships; revoke its tokens; remove its image files.
 
-    Fast participant counters drop through the profile's pre_delete hook (set-based). The
-    refresh tokens are blacklisted first: deleting the user only nulls their ``user`` column.
-    A constant number of statements however many fasts the user joined.
+    The profile and user rows are locked first and the file names read under that lock, so a
+    picture upload running at the same time either commits before (and its files are the ones
+    deleted here) or finds the profile gone (and removes its own files). Fast participant
+    counters drop through the profile's pre_delete hook (set-based). The refresh tokens are
+    blacklisted first: deleting the user only nulls their ``user`` column. A constant number of
+    statements however many fasts the user joined.
     """
-    profile = user.profile
-    storage = profile.profile_image.storage
-    names = [profile.profile_image.name or None, profile.profile_image_thumbnail.name or None]
+    storage = cast(FileField, Profile._meta.get_field("profile_image")).storage
     with transaction.atomic():
+        locked = (
+            Profile.objects.select_related("user")
+            .select_for_update()
+            .only("profile_image", "profile_image_thumbnail", "user__id")
+            .filter(user_id=user.pk)
+            .first()
+        )
+        names = [None, None]
+        if locked is not None:
+            names = [locked.profile_image.name or None, locked.profile_image_thumbnail.name or None]
         refresh_tokens_revoke_for_user(user_id=user.pk)
         user.delete()
         transaction.on_commit(lambda: images.files_delete(storage=storage, names=names))

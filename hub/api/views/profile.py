@@ -22,6 +22,7 @@ from hub.api.serializers.profile import (
     ProfileOutputSerializer,
     ProfileUpdateInputSerializer,
 )
+from hub.api.throttles import ImageUploadThrottle
 from hub.models import Profile
 from hub.services import accounts, images
 
@@ -30,6 +31,7 @@ _400 = OpenApiResponse(description="Invalid input: `{field: [messages]}`.")
 _401 = OpenApiResponse(DetailSerializer, description="Not authenticated.")
 _413 = OpenApiResponse(DetailSerializer, description="The image is larger than 5 MB.")
 _415 = OpenApiResponse(DetailSerializer, description="Unsupported media type.")
+_429 = OpenApiResponse(DetailSerializer, description="Too many uploads; see `Retry-After`.")
 # Multipart framing (boundaries, part headers) on top of the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -90,12 +92,14 @@ _IMAGE_RESPONSES = {
     401: _401,
     413: _413,
     415: _415,
+    429: _429,
 }
 
 
 class ProfileImageApi(APIView):
     permission_classes = (IsAuthenticated,)
     parser_classes = (MultiPartParser, FormParser)
+    throttle_classes = (ImageUploadThrottle,)
 
     @extend_schema(
         tags=[TAG],
@@ -103,7 +107,8 @@ class ProfileImageApi(APIView):
         responses=_IMAGE_RESPONSES,
         description="Upload `profile_image` (multipart). The image is re-encoded as JPEG "
         "without metadata, turned upright, and given a 100x100 thumbnail. An empty "
-        "`profile_image` value removes the current image.",
+        "`profile_image` value removes the current image. Uploads per user are limited "
+        "(`THROTTLE_IMAGE_UPLOAD`, 10 an hour).",
     )
     def put(self, request: Request) -> Response:
         return self._upload(request)
@@ -142,6 +147,9 @@ class ProfileImageApi(APIView):
             raise PayloadTooLarge(_too_large_message(max_bytes)) from exc
         except images.ImageInvalid as exc:
             raise exceptions.ValidationError({"profile_image": [str(exc)]}) from exc
+        except accounts.ProfileGone as exc:
+            # The account was deleted while this upload was decoded; its files are removed.
+            raise exceptions.AuthenticationFailed(str(exc), code="user_not_found") from exc
         return Response(ProfileImageOutputSerializer(profile, context={"request": request}).data)
 
 
