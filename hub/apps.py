@@ -7,4 +7,7 @@ class HubConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hub import signals  # noqa: F401  (connects the model-change hooks)
+        from hub import (  # noqa: F401
+            checks,  # registers the deployment checks
+            signals,  # connects the model-change hooks
+        )

@@ -10,13 +10,15 @@ from typing import Any
 
 import dj_database_url
 
-from config.settings.env import env_bool, env_int, env_list, env_str
+from config.settings.env import env_bool, env_int, env_list, env_str, smtp_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-do-not-use-in-production")
 DEBUG = env_bool("DEBUG", default=True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# Check ids to silence (e.g. hub.W001 when a proxy on this host serves MEDIA_ROOT at /media/).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
 INSTALLED_APPS = [
     "hub.admin_apps.FasthubAdminConfig",  # django.contrib.admin, login rate-limited
@@ -247,12 +249,27 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 
 # --- Email -------------------------------------------------------------------------------------
+# EMAIL_URL (smtp://user:password@host:587, smtps://...:465) sets every SMTP setting at once;
+# without it, EMAIL_BACKEND and the separate EMAIL_* variables apply. A provider's backend
+# package (Amazon SES, Mailgun... through django-anymail) is named in EMAIL_BACKEND. Production
+# refuses the backends that send nothing (console, locmem, file, dummy) unless
+# EMAIL_ALLOW_LOCAL_BACKEND is true (config/settings/hardening.py).
+EMAIL_URL = env_str("EMAIL_URL", "")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = False
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if EMAIL_URL:
+    _smtp = smtp_url(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _smtp.host, _smtp.port
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _smtp.user, _smtp.password
+    EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT = _smtp.use_tls, _smtp.use_ssl, _smtp.timeout
+EMAIL_ALLOW_LOCAL_BACKEND = env_bool("EMAIL_ALLOW_LOCAL_BACKEND", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Fasthub <no-reply@fasthub.local>")
 # Where the password reset link points (the app's page that posts uidb64 + token back).
 PASSWORD_RESET_URL = env_str("PASSWORD_RESET_URL", "http://127.0.0.1:8000/reset-password")

@@ -9,6 +9,7 @@ Every fixture stops what it started and removes its directory, also when setup f
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +29,7 @@ from tests.live import RedisServer, free_port, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-SECRET_KEY = "fault-test-only-" + uuid.uuid4().hex
+SECRET_KEY = secrets.token_urlsafe(50)
 START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 15.0
 
@@ -283,6 +283,8 @@ def server_env(workdir: Path, *, database_url: str, redis_url: str) -> dict[str,
         "DB_CONNECT_TIMEOUT": "2",
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(workdir / "media"),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "EMAIL_ALLOW_LOCAL_BACKEND": "true",
         "LOG_FORMAT": "text",
         "PASSWORD_RESET_EMAIL_IN_BACKGROUND": "false",
         # The suite sends a few hundred requests from one address in seconds.
