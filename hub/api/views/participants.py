@@ -62,7 +62,9 @@ class FastParticipantsPaginatedApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("limit", int, description="Default 10, at most 100."),
+            OpenApiParameter(
+                "limit", int, description="Default 10, from 1 to 100 (more reads as 100)."
+            ),
             OpenApiParameter("offset", int, description="Default 0."),
         ],
         responses={
@@ -75,7 +77,10 @@ class FastParticipantsPaginatedApi(APIView):
         examples=examples_for("fast-participants-paginated"),
     )
     def get(self, request: Request, pk: int) -> Response:
-        limit = min(int_param(request, "limit", default=PAGINATED_DEFAULT_LIMIT), MAX_LIMIT)
+        # limit=0 is a 400: an empty page whose next link was itself made clients loop forever.
+        limit = min(
+            int_param(request, "limit", default=PAGINATED_DEFAULT_LIMIT, minimum=1), MAX_LIMIT
+        )
         offset = int_param(request, "offset", default=0)
         count = _participant_count_or_404(pk)
         rows = (
