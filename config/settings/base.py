@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "hub.observability.RequestCostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hub.http_headers.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,6 +206,15 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
 }
 
 # --- HTTP --------------------------------------------------------------------------------------
+# Every response's Content-Security-Policy (hub/http_headers.py): scripts, images, fonts and
+# requests from this server only (images and fonts may be data: URIs, as Swagger UI's icons
+# are), inline styles allowed, no plugins, no framing, forms post here only. Empty: no header.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024

@@ -40,6 +40,7 @@ from hub.api.throttles import (
     RefreshThrottle,
     RegisterThrottle,
 )
+from hub.http_headers import response_no_store
 from hub.services import accounts
 
 TAG = "accounts"
@@ -59,6 +60,14 @@ class _AnonymousApi(APIView):
     def get_authenticate_header(self, request: Request) -> str:
         # Refused credentials are a 401 (DRF answers 403 when a view has no authenticator).
         return 'Bearer realm="api"'
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        # Tokens and reset answers: no cache keeps a copy, whoever asked.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response_no_store(response)
+        return response
 
 
 class RegisterApi(_AnonymousApi):
