@@ -17,6 +17,7 @@ import logging
 import os
 import queue
 import threading
+import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -36,7 +37,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from hub.models import Church, Profile
@@ -141,31 +142,72 @@ class _UnverifiedBlacklistRefreshToken(RefreshToken):
         return None
 
 
-def refresh_token_issue(*, user: User) -> TokenPair:
-    """A new refresh/access pair; the refresh token is recorded as outstanding (one INSERT)."""
-    refresh = RefreshToken.for_user(user)
+# A login's refresh tokens form a family: each rotation hands the family on to the new token.
+# The family is the start of each token's jti (``<family>.<random>``), so simplejwt's own table
+# records it and a family is found among one user's tokens (their user_id index) by prefix. A
+# token issued before families existed is a family of its own (its whole jti).
+FAMILY_SEPARATOR = "."
+
+
+def refresh_token_issue(*, user: User, family: str | None = None) -> TokenPair:
+    """A new refresh/access pair; the refresh token is recorded as outstanding (one INSERT).
+
+    ``family`` continues a login (rotation); without it the pair starts a new one.
+    """
+    family = family or uuid.uuid4().hex
+    # Token.for_user, not BlacklistMixin's: that one records the token before we name its jti.
+    refresh = super(BlacklistMixin, RefreshToken).for_user(user)
+    refresh[jwt_settings.JTI_CLAIM] = f"{family}{FAMILY_SEPARATOR}{uuid.uuid4().hex}"
+    OutstandingToken.objects.create(
+        user=user,
+        jti=refresh[jwt_settings.JTI_CLAIM],
+        token=str(refresh),
+        created_at=refresh.current_time,
+        expires_at=datetime_from_epoch(refresh["exp"]),
+    )
     return TokenPair(refresh=str(refresh), access=str(refresh.access_token))
 
 
 def refresh_token_rotate(*, raw_token: str) -> TokenPair:
-    """Use a refresh token once: blacklist it and issue a new pair for its (active) user.
+    """Use a refresh token once: blacklist it and issue the next pair of its login (family).
 
-    Three statements: the outstanding row with its user, the blacklist insert (the atomic claim:
-    a second use, concurrent or not, violates its unique key), the new outstanding row.
+    Presenting a token that was already used (or revoked) is reuse: someone holds a copy. Then
+    every token of its family is revoked, the legitimate holder's newest one included, and the
+    answer is a refusal; both sides must log in again (OAuth 2.0 Security BCP, refresh token
+    reuse detection).
+
+    One transaction, three statements: the outstanding row with its user, the user row locked
+    (``FOR UPDATE``: a rotation and a reuse of the same user's tokens take turns, so a family
+    revocation also sees a successor being issued at that moment); the blacklist insert (the
+    claim: a second use, concurrent or not, inserts nothing); the new outstanding row, or on
+    reuse the family's revocation.
     """
     old = _refresh_token_decode(raw_token)
-    outstanding = _outstanding_for(old)
-    user = outstanding.user
-    if user is None or not user.is_active:
-        raise RefreshTokenRefused("No active account found for the given token.")
-    _refresh_token_claim(outstanding_id=outstanding.pk)
-    return refresh_token_issue(user=user)
+    family = _family_of(old)
+    with transaction.atomic(using=_primary(OutstandingToken)):
+        outstanding = _outstanding_of_active_user(old)
+        if outstanding is None or outstanding.user is None:
+            raise RefreshTokenRefused("No active account found for the given token.")
+        if _refresh_token_claim(outstanding_id=outstanding.pk):
+            return refresh_token_issue(user=outstanding.user, family=family)
+        _refresh_token_family_revoke(user_id=outstanding.user.pk, family=family)
+    raise RefreshTokenRefused("Token is blacklisted")
 
 
 def refresh_token_revoke(*, raw_token: str) -> None:
-    """Logout: blacklist one refresh token. Refused when it is invalid or already revoked."""
+    """Logout: blacklist one refresh token. Refused when it is invalid or already revoked.
+
+    An already used token presented here is reuse too: its family is revoked.
+    """
     token = _refresh_token_decode(raw_token)
-    _refresh_token_claim(outstanding_id=_outstanding_for(token).pk)
+    family = _family_of(token)
+    with transaction.atomic(using=_primary(OutstandingToken)):
+        outstanding = _outstanding_of_active_user(token) or _outstanding_for(token)
+        if _refresh_token_claim(outstanding_id=outstanding.pk):
+            return
+        if outstanding.user_id is not None:
+            _refresh_token_family_revoke(user_id=outstanding.user_id, family=family)
+    raise RefreshTokenRefused("Token is blacklisted")
 
 
 def refresh_tokens_revoke_for_user(*, user_id: int) -> None:
@@ -173,6 +215,20 @@ def refresh_tokens_revoke_for_user(*, user_id: int) -> None:
 
     One INSERT ... SELECT, whatever the number of tokens, nothing loaded into Python.
     """
+    _blacklist_where(user_id=user_id, jti_condition="", params=[])
+
+
+def _refresh_token_family_revoke(*, user_id: int, family: str) -> None:
+    """Blacklist every unexpired refresh token of one login (one INSERT ... SELECT)."""
+    like = family.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    _blacklist_where(
+        user_id=user_id,
+        jti_condition="AND (o.jti = %s OR o.jti LIKE %s ESCAPE '\\') ",
+        params=[family, f"{like}{FAMILY_SEPARATOR}%"],
+    )
+
+
+def _blacklist_where(*, user_id: int, jti_condition: str, params: list[Any]) -> None:
     blacklisted = BlacklistedToken._meta.db_table
     outstanding = OutstandingToken._meta.db_table
     now = timezone.now()
@@ -180,11 +236,15 @@ def refresh_tokens_revoke_for_user(*, user_id: int) -> None:
         cursor.execute(
             f"INSERT INTO {blacklisted} (token_id, blacklisted_at) "  # noqa: S608 (table names)
             f"SELECT o.id, %s FROM {outstanding} o "
-            f"WHERE o.user_id = %s AND o.expires_at > %s "
+            f"WHERE o.user_id = %s AND o.expires_at > %s {jti_condition}"
             f"AND NOT EXISTS (SELECT 1 FROM {blacklisted} b WHERE b.token_id = o.id) "
             f"ON CONFLICT (token_id) DO NOTHING",
-            [now, user_id, now],
+            [now, user_id, now, *params],
         )
+
+
+def _family_of(token: RefreshToken) -> str:
+    return str(token[jwt_settings.JTI_CLAIM]).split(FAMILY_SEPARATOR, 1)[0]
 
 
 def _refresh_token_decode(raw_token: str) -> RefreshToken:
@@ -192,6 +252,25 @@ def _refresh_token_decode(raw_token: str) -> RefreshToken:
         return _UnverifiedBlacklistRefreshToken(raw_token)  # type: ignore[arg-type]
     except TokenError as exc:
         raise RefreshTokenRefused(str(exc.args[0]) if exc.args else "Token is invalid.") from exc
+
+
+def _outstanding_of_active_user(token: RefreshToken) -> OutstandingToken | None:
+    """The token's outstanding row with its active user, the user's row locked (in a
+    transaction). None when the user is gone or inactive, or the token was never recorded."""
+    jti = token[jwt_settings.JTI_CLAIM]
+    rows = (
+        OutstandingToken.objects.using(_primary(OutstandingToken))
+        .select_related("user")
+        .select_for_update(of=("user",))
+        .filter(jti=jti, user__is_active=True)
+    )
+    found = rows.first()
+    if found is not None or OutstandingToken.objects.filter(jti=jti).exists():
+        return found
+    # Every token we issue is recorded; one missing was issued elsewhere with our key (a
+    # management shell). Record it so it can be blacklisted like any other, then lock.
+    _outstanding_for(token)
+    return rows.first()
 
 
 def _outstanding_for(token: RefreshToken) -> OutstandingToken:
@@ -205,8 +284,6 @@ def _outstanding_for(token: RefreshToken) -> OutstandingToken:
     )
     if outstanding is not None:
         return outstanding
-    # Every token we issue is recorded; one missing was issued elsewhere with our key (a
-    # management shell). Record it so it can be blacklisted like any other.
     user = (
         User.objects.using(_primary(User)).filter(pk=token.get(jwt_settings.USER_ID_CLAIM)).first()
     )
@@ -222,12 +299,16 @@ def _outstanding_for(token: RefreshToken) -> OutstandingToken:
     return outstanding
 
 
-def _refresh_token_claim(*, outstanding_id: int) -> None:
-    try:
-        with transaction.atomic():
-            BlacklistedToken.objects.create(token_id=outstanding_id)
-    except IntegrityError as exc:
-        raise RefreshTokenRefused("Token is blacklisted") from exc
+def _refresh_token_claim(*, outstanding_id: int) -> bool:
+    """Blacklist one token; False when it already was (used, logged out or revoked)."""
+    blacklisted = BlacklistedToken._meta.db_table
+    with connections[_primary(BlacklistedToken)].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {blacklisted} (token_id, blacklisted_at) "  # noqa: S608 (table name)
+            "VALUES (%s, %s) ON CONFLICT (token_id) DO NOTHING",
+            [outstanding_id, timezone.now()],
+        )
+        return bool(cursor.rowcount == 1)
 
 
 # --- Profile -----------------------------------------------------------------------------------
