@@ -10,7 +10,10 @@ class HubConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.db.models.signals import pre_save
 
-        from hub import middleware  # noqa: F401  (registers its system check)
+        from hub import (  # noqa: F401
+            checks,  # registers the deployment checks
+            middleware,  # registers the admin's CSRF check
+        )
         from hub.identity import user_identity_normalize
 
         pre_save.connect(user_identity_normalize, sender=User, dispatch_uid="hub-identity")

@@ -520,6 +520,7 @@ def server_env(
                 "JWT_",
                 "DB_",
                 "REPLICA_",
+                "EMAIL_",
             )
         )
     }
@@ -534,6 +535,8 @@ def server_env(
         "DB_CONNECT_TIMEOUT": "2",
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(workdir / "media"),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "EMAIL_ALLOW_LOCAL_BACKEND": "true",
         "LOG_FORMAT": "text",
         "PASSWORD_RESET_EMAIL_IN_BACKGROUND": "false",
         # The suites send a few hundred requests from one address in seconds.

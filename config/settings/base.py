@@ -10,16 +10,18 @@ from typing import Any
 
 import dj_database_url
 
-from config.settings.env import env_bool, env_int, env_list, env_str
+from config.settings.env import env_bool, env_int, env_list, env_str, smtp_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-do-not-use-in-production")
 DEBUG = env_bool("DEBUG", default=True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# Check ids to silence (e.g. hub.W001 when a proxy on this host serves MEDIA_ROOT at /media/).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hub.admin_apps.FasthubAdminConfig",  # django.contrib.admin, login rate-limited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +40,7 @@ MIDDLEWARE = [
     "hub.observability.RequestCostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hub.http_headers.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Sessions, CSRF, the session user and messages: for the staff admin only (hub.middleware).
     "hub.middleware.AdminSessionMiddleware",
@@ -200,6 +203,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "register": env_str("THROTTLE_REGISTER", "10/hour"),
         "password_reset_ip": env_str("THROTTLE_PASSWORD_RESET_IP", "10/hour"),
         "password_reset_account": env_str("THROTTLE_PASSWORD_RESET_ACCOUNT", "3/hour"),
+        "password_reset_confirm": env_str("THROTTLE_PASSWORD_RESET_CONFIRM", "20/hour"),
+        "image_upload": env_str("THROTTLE_IMAGE_UPLOAD", "10/hour"),
     },
     # 0: the client address is REMOTE_ADDR. (DRF's None would trust X-Forwarded-For as sent,
     # letting any client pick a fresh address for each login attempt.)
@@ -228,6 +233,15 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
 }
 
 # --- HTTP --------------------------------------------------------------------------------------
+# Every response's Content-Security-Policy (hub/http_headers.py): scripts, images, fonts and
+# requests from this server only (images and fonts may be data: URIs, as Swagger UI's icons
+# are), inline styles allowed, no plugins, no framing, forms post here only. Empty: no header.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+)
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
@@ -278,12 +292,27 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 
 # --- Email -------------------------------------------------------------------------------------
+# EMAIL_URL (smtp://user:password@host:587, smtps://...:465) sets every SMTP setting at once;
+# without it, EMAIL_BACKEND and the separate EMAIL_* variables apply. A provider's backend
+# package (Amazon SES, Mailgun... through django-anymail) is named in EMAIL_BACKEND. Production
+# refuses the backends that send nothing (console, locmem, file, dummy) unless
+# EMAIL_ALLOW_LOCAL_BACKEND is true (config/settings/hardening.py).
+EMAIL_URL = env_str("EMAIL_URL", "")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = False
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if EMAIL_URL:
+    _smtp = smtp_url(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _smtp.host, _smtp.port
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _smtp.user, _smtp.password
+    EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT = _smtp.use_tls, _smtp.use_ssl, _smtp.timeout
+EMAIL_ALLOW_LOCAL_BACKEND = env_bool("EMAIL_ALLOW_LOCAL_BACKEND", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Fasthub <no-reply@fasthub.local>")
 # Where the password reset link points (with ?uidb64=...&token=...): the app's own page in a
 # real deployment; by default Fasthub's page that shows the code to paste into the app.

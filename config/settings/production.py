@@ -1,4 +1,11 @@
-"""Production settings: base + secure defaults. Refuses to start without SECRET_KEY."""
+"""Production settings: base + secure defaults.
+
+Refuses to start (``ImproperlyConfigured``) with a missing, short or low-entropy SECRET_KEY or
+JWT_SIGNING_KEY, and with a mail backend that sends nothing unless EMAIL_ALLOW_LOCAL_BACKEND
+says so (config/settings/hardening.py). What only warns (media served from local disk without
+a public URL, a reset link pointing at localhost) is a deployment check (``hub.checks``), which
+``scripts/serve-production`` runs at WARNING level before starting.
+"""
 
 import os
 
@@ -6,12 +13,19 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
 from config.settings.env import env_bool, env_int, env_str
+from config.settings.hardening import email_backend_problem, secret_problem
 
-if not os.environ.get("SECRET_KEY"):
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-SECRET_KEY = os.environ["SECRET_KEY"]
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # Set but empty counts as unset: an empty HMAC key would let anyone mint tokens.
-SIMPLE_JWT["SIGNING_KEY"] = os.environ.get("JWT_SIGNING_KEY") or SECRET_KEY  # noqa: F405
+_jwt_key = os.environ.get("JWT_SIGNING_KEY", "")
+SIMPLE_JWT["SIGNING_KEY"] = _jwt_key or SECRET_KEY  # noqa: F405
+_problems = [
+    secret_problem("SECRET_KEY", SECRET_KEY),
+    secret_problem("JWT_SIGNING_KEY", _jwt_key) if _jwt_key else None,
+    email_backend_problem(EMAIL_BACKEND, local_allowed=EMAIL_ALLOW_LOCAL_BACKEND),  # noqa: F405
+]
+if any(_problems):
+    raise ImproperlyConfigured(" ".join(problem for problem in _problems if problem))
 
 DEBUG = env_bool("DEBUG", default=False)
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]  # noqa: F405

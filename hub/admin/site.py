@@ -1,4 +1,5 @@
-"""The admin site as church staff meet it: branded, logging in by email, church data first.
+"""Who sees what in the admin: church data first (the site itself, branded and logging in by
+email, is ``hub.admin_site``).
 
 Accounts, groups and the token blacklist are plumbing: only superusers see them. Staff who are
 not superusers see the church calendar (churches, fasts, profiles) as their model permissions
@@ -10,11 +11,8 @@ reset goes to the email), so that stays with superusers.
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.forms import UsernameField
 from django.contrib.auth.models import Group, User
 from django.http import HttpRequest
 from rest_framework_simplejwt.token_blacklist.admin import (
@@ -22,32 +20,6 @@ from rest_framework_simplejwt.token_blacklist.admin import (
     OutstandingTokenAdmin,
 )
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-
-admin.site.site_header = "Fasthub admin"
-admin.site.site_title = "Fasthub admin"
-admin.site.index_title = "Churches, fasts and members"
-# The admin's "View site" link: the API server's own face is its interactive documentation.
-admin.site.site_url = "/api/docs/"
-
-
-class StaffLoginForm(AdminAuthenticationForm):
-    """Staff log in with their email (``hub.auth_backends.EmailBackend`` matches its normal
-    form, so case and spacing do not matter)."""
-
-    username = UsernameField(
-        label="Email",
-        widget=forms.EmailInput(attrs={"autofocus": True}),
-    )
-    error_messages = {
-        **AdminAuthenticationForm.error_messages,
-        "invalid_login": (
-            "Please enter the email and password of a staff account. The password is "
-            "case-sensitive."
-        ),
-    }
-
-
-admin.site.login_form = StaffLoginForm
 
 
 class SuperusersOnly(admin.ModelAdmin):

@@ -13,10 +13,14 @@ QUERY_BUDGETS: dict[str, int] = {
     "token_refresh": 5,
     "token_logout": 4,
     "profile-detail": 1,
-    "profile-image-upload": 4,
+    # + the profile row locked (SELECT ... FOR UPDATE) to read the names of the files it
+    # replaces: concurrent uploads take turns and each deletes what the previous one stored
+    "profile-image-upload": 5,
     "password_reset": 1,
     "password_reset_confirm": 2,  # the user, the password UPDATE (its trigger revokes tokens)
-    "account-delete": 12,
+    # + the profile and user rows locked first (the same lock order as an upload and a token
+    # rotation)
+    "account-delete": 13,
     # churches and fasts
     "church-list": 1,
     "church-detail": 1,

@@ -48,19 +48,18 @@ def page_envelope(request: Request, *, page: int, count: int, results: list[Any]
     }
 
 
-def int_param(request: Request, name: str, *, default: int) -> int:
-    """A non-negative integer parameter; malformed or negative is a 400."""
+def int_param(request: Request, name: str, *, default: int, minimum: int = 0) -> int:
+    """An integer parameter of at least ``minimum`` (0 or 1); malformed or smaller is a 400."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
+    kind = "positive" if minimum == 1 else "non-negative"
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(
-            f"{name} must be a non-negative integer.", code="invalid_parameter"
-        ) from None
-    if value < 0:
-        raise BadRequest(f"{name} must be a non-negative integer.", code="invalid_parameter")
+        raise BadRequest(f"{name} must be a {kind} integer.", code="invalid_parameter") from None
+    if value < minimum:
+        raise BadRequest(f"{name} must be a {kind} integer.", code="invalid_parameter")
     return value
 
 
@@ -69,7 +68,8 @@ def limit_offset_envelope(
 ) -> dict[str, Any]:
     url = request.build_absolute_uri()
     next_url = None
-    if offset + limit < count:
+    # limit >= 1: a next page always starts further on (limit=0 once linked to itself).
+    if limit >= 1 and offset + limit < count:
         next_url = replace_query_param(
             replace_query_param(url, "limit", limit), "offset", offset + limit
         )

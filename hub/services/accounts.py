@@ -14,9 +14,12 @@ nothing they protected depends on the rows.
 """
 
 import logging
+import os
+import queue
 import threading
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,13 +29,15 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import FileField
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from hub.identity import email_normalize
@@ -71,6 +76,10 @@ class RefreshTokenRefused(AccountError):
 
 class PasswordResetInvalid(AccountError):
     pass
+
+
+class ProfileGone(AccountError):
+    """The profile (and so its account) was deleted while the request was being served."""
 
 
 @dataclass(frozen=True)
@@ -138,31 +147,101 @@ class _UnverifiedBlacklistRefreshToken(RefreshToken):
         return None
 
 
-def refresh_token_issue(*, user: User) -> TokenPair:
-    """A new refresh/access pair; the refresh token is recorded as outstanding (one INSERT)."""
-    refresh = RefreshToken.for_user(user)
+# A login's refresh tokens form a family: each rotation hands the family on to the new token.
+# The family is the start of each token's jti (``<family>.<random>``), so simplejwt's own table
+# records it and a family is found among one user's tokens (their user_id index) by prefix. A
+# token issued before families existed is a family of its own (its whole jti).
+FAMILY_SEPARATOR = "."
+
+
+def refresh_token_issue(*, user: User, family: str | None = None) -> TokenPair:
+    """A new refresh/access pair; the refresh token is recorded as outstanding (one INSERT).
+
+    ``family`` continues a login (rotation); without it the pair starts a new one.
+    """
+    family = family or uuid.uuid4().hex
+    # Token.for_user, not BlacklistMixin's: that one records the token before we name its jti.
+    refresh = super(BlacklistMixin, RefreshToken).for_user(user)
+    refresh[jwt_settings.JTI_CLAIM] = f"{family}{FAMILY_SEPARATOR}{uuid.uuid4().hex}"
+    OutstandingToken.objects.create(
+        user=user,
+        jti=refresh[jwt_settings.JTI_CLAIM],
+        token=str(refresh),
+        created_at=refresh.current_time,
+        expires_at=datetime_from_epoch(refresh["exp"]),
+    )
     return TokenPair(refresh=str(refresh), access=str(refresh.access_token))
 
 
 def refresh_token_rotate(*, raw_token: str) -> TokenPair:
-    """Use a refresh token once: blacklist it and issue a new pair for its (active) user.
+    """Use a refresh token once: blacklist it and issue the next pair of its login (family).
 
-    Three statements: the outstanding row with its user, the blacklist insert (the atomic claim:
-    a second use, concurrent or not, violates its unique key), the new outstanding row.
+    Presenting a token that was already used (or revoked) is reuse: someone holds a copy. Then
+    every token of its family is revoked, the legitimate holder's newest one included, and the
+    answer is a refusal; both sides must log in again (OAuth 2.0 Security BCP, refresh token
+    reuse detection).
+
+    One transaction, three statements: the outstanding row with its user, the user row locked
+    (``FOR UPDATE``: a rotation and a reuse of the same user's tokens take turns, so a family
+    revocation also sees a successor being issued at that moment); the blacklist insert (the
+    claim: a second use, concurrent or not, inserts nothing); the new outstanding row, or on
+    reuse the family's revocation.
     """
     old = _refresh_token_decode(raw_token)
-    outstanding = _outstanding_for(old)
-    user = outstanding.user
-    if user is None or not user.is_active:
-        raise RefreshTokenRefused("No active account found for the given token.")
-    _refresh_token_claim(outstanding_id=outstanding.pk)
-    return refresh_token_issue(user=user)
+    family = _family_of(old)
+    with transaction.atomic(using=_primary(OutstandingToken)):
+        outstanding = _outstanding_of_active_user(old)
+        if outstanding is None or outstanding.user is None:
+            raise RefreshTokenRefused("No active account found for the given token.")
+        if _refresh_token_claim(outstanding_id=outstanding.pk):
+            return refresh_token_issue(user=outstanding.user, family=family)
+        _refresh_token_family_revoke(user_id=outstanding.user.pk, family=family)
+    raise RefreshTokenRefused("Token is blacklisted")
 
 
 def refresh_token_revoke(*, raw_token: str) -> None:
-    """Logout: blacklist one refresh token. Refused when it is invalid or already revoked."""
+    """Logout: blacklist one refresh token. Refused when it is invalid or already revoked.
+
+    An already used token presented here is reuse too: its family is revoked.
+    """
     token = _refresh_token_decode(raw_token)
-    _refresh_token_claim(outstanding_id=_outstanding_for(token).pk)
+    family = _family_of(token)
+    with transaction.atomic(using=_primary(OutstandingToken)):
+        outstanding = _outstanding_of_active_user(token) or _outstanding_for(token)
+        if _refresh_token_claim(outstanding_id=outstanding.pk):
+            return
+        if outstanding.user_id is not None:
+            _refresh_token_family_revoke(user_id=outstanding.user_id, family=family)
+    raise RefreshTokenRefused("Token is blacklisted")
+
+
+def _refresh_token_family_revoke(*, user_id: int, family: str) -> None:
+    """Blacklist every unexpired refresh token of one login (one INSERT ... SELECT)."""
+    like = family.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    _blacklist_where(
+        user_id=user_id,
+        jti_condition="AND (o.jti = %s OR o.jti LIKE %s ESCAPE '\\') ",
+        params=[family, f"{like}{FAMILY_SEPARATOR}%"],
+    )
+
+
+def _blacklist_where(*, user_id: int, jti_condition: str, params: list[Any]) -> None:
+    blacklisted = BlacklistedToken._meta.db_table
+    outstanding = OutstandingToken._meta.db_table
+    now = timezone.now()
+    with connections[_primary(BlacklistedToken)].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {blacklisted} (token_id, blacklisted_at) "  # noqa: S608 (table names)
+            f"SELECT o.id, %s FROM {outstanding} o "
+            f"WHERE o.user_id = %s AND o.expires_at > %s {jti_condition}"
+            f"AND NOT EXISTS (SELECT 1 FROM {blacklisted} b WHERE b.token_id = o.id) "
+            f"ON CONFLICT (token_id) DO NOTHING",
+            [now, user_id, now, *params],
+        )
+
+
+def _family_of(token: RefreshToken) -> str:
+    return str(token[jwt_settings.JTI_CLAIM]).split(FAMILY_SEPARATOR, 1)[0]
 
 
 def _refresh_token_decode(raw_token: str) -> RefreshToken:
@@ -170,6 +249,25 @@ def _refresh_token_decode(raw_token: str) -> RefreshToken:
         return _UnverifiedBlacklistRefreshToken(raw_token)  # type: ignore[arg-type]
     except TokenError as exc:
         raise RefreshTokenRefused(str(exc.args[0]) if exc.args else "Token is invalid.") from exc
+
+
+def _outstanding_of_active_user(token: RefreshToken) -> OutstandingToken | None:
+    """The token's outstanding row with its active user, the user's row locked (in a
+    transaction). None when the user is gone or inactive, or the token was never recorded."""
+    jti = token[jwt_settings.JTI_CLAIM]
+    rows = (
+        OutstandingToken.objects.using(_primary(OutstandingToken))
+        .select_related("user")
+        .select_for_update(of=("user",))
+        .filter(jti=jti, user__is_active=True)
+    )
+    found = rows.first()
+    if found is not None or OutstandingToken.objects.filter(jti=jti).exists():
+        return found
+    # Every token we issue is recorded; one missing was issued elsewhere with our key (a
+    # management shell). Record it so it can be blacklisted like any other, then lock.
+    _outstanding_for(token)
+    return rows.first()
 
 
 def _outstanding_for(token: RefreshToken) -> OutstandingToken:
@@ -183,8 +281,6 @@ def _outstanding_for(token: RefreshToken) -> OutstandingToken:
     )
     if outstanding is not None:
         return outstanding
-    # Every token we issue is recorded; one missing was issued elsewhere with our key (a
-    # management shell). Record it so it can be blacklisted like any other.
     user = (
         User.objects.using(_primary(User)).filter(pk=token.get(jwt_settings.USER_ID_CLAIM)).first()
     )
@@ -200,12 +296,16 @@ def _outstanding_for(token: RefreshToken) -> OutstandingToken:
     return outstanding
 
 
-def _refresh_token_claim(*, outstanding_id: int) -> None:
-    try:
-        with transaction.atomic():
-            BlacklistedToken.objects.create(token_id=outstanding_id)
-    except IntegrityError as exc:
-        raise RefreshTokenRefused("Token is blacklisted") from exc
+def _refresh_token_claim(*, outstanding_id: int) -> bool:
+    """Blacklist one token; False when it already was (used, logged out or revoked)."""
+    blacklisted = BlacklistedToken._meta.db_table
+    with connections[_primary(BlacklistedToken)].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {blacklisted} (token_id, blacklisted_at) "  # noqa: S608 (table name)
+            "VALUES (%s, %s) ON CONFLICT (token_id) DO NOTHING",
+            [outstanding_id, timezone.now()],
+        )
+        return bool(cursor.rowcount == 1)
 
 
 # --- Profile -----------------------------------------------------------------------------------
@@ -240,32 +340,47 @@ def profile_image_replace(*, profile: Profile, upload: UploadedFile | None) -> P
     """Store a new profile image and its 100x100 thumbnail (or clear both when ``upload`` is None).
 
     The upload is verified and re-encoded by ``hub.services.images`` (``ImageInvalid`` /
-    ``ImageTooLarge`` when refused). Old files are removed from storage once the new names are
-    committed; if the transaction fails, the new files are removed instead.
+    ``ImageTooLarge`` when refused) and its files are stored before the transaction. Then two
+    statements: the profile row is locked and its current file names read (``SELECT ... FOR
+    UPDATE``), and one UPDATE stores the new names. Replacements of one profile therefore take
+    turns, and each deletes exactly the files the previous one stored, once committed: however
+    many run at once, no file is left that no row names. If the transaction fails, or the
+    profile is gone (its account deleted meanwhile: ``ProfileGone``), the new files are removed
+    instead. ``manage.py sweep_media`` removes what a crash between the two steps can leave.
     """
     image_field = Profile._meta.get_field("profile_image")
     thumb_field = Profile._meta.get_field("profile_image_thumbnail")
     storage = profile.profile_image.storage
-    old_names = [profile.profile_image.name or None, profile.profile_image_thumbnail.name or None]
 
     new_image_name: str | None = None
     new_thumb_name: str | None = None
     if upload is not None:
-        image = images.image_normalize(source=upload, max_bytes=settings.PROFILE_IMAGE_MAX_BYTES)
-        thumb = images.thumbnail_make(image=image, width=100, height=100)
+        files = images.profile_image_files(
+            source=upload, max_bytes=settings.PROFILE_IMAGE_MAX_BYTES
+        )
         base_name = images.unique_jpeg_name()
         new_image_name = storage.save(
-            image_field.generate_filename(profile, base_name), images.jpeg_encode(image=image)
+            image_field.generate_filename(profile, base_name), files.image
         )
         new_thumb_name = storage.save(
-            thumb_field.generate_filename(profile, base_name), images.jpeg_encode(image=thumb)
+            thumb_field.generate_filename(profile, base_name), files.thumbnail
         )
     try:
         with transaction.atomic():
+            old_names = (
+                Profile.objects.select_for_update()
+                .filter(pk=profile.pk)
+                .values_list("profile_image", "profile_image_thumbnail")
+                .first()
+            )
+            if old_names is None:
+                raise ProfileGone("The account no longer exists.")
             Profile.objects.filter(pk=profile.pk).update(
                 profile_image=new_image_name, profile_image_thumbnail=new_thumb_name
             )
-            transaction.on_commit(lambda: images.files_delete(storage=storage, names=old_names))
+            transaction.on_commit(
+                lambda: images.files_delete(storage=storage, names=list(old_names))
+            )
     except Exception:
         images.files_delete(storage=storage, names=[new_image_name, new_thumb_name])
         raise
@@ -282,9 +397,13 @@ RESET_SUBJECT = "Reset your Fasthub password"
 def password_reset_request(*, email: str) -> None:
     """Mail a reset link to the account with this email, if there is one.
 
-    The caller answers the same either way. To keep the timing alike too, both paths run the
-    same lookup and build a token and message, and the mail itself leaves in a background
-    thread (``PASSWORD_RESET_EMAIL_IN_BACKGROUND``) so SMTP latency does not show.
+    The caller answers the same either way, and the work is the same either way: one lookup,
+    a token and a message built, and one item handed to the mail queue (``reset_mail_queue``):
+    the message for a real, active account, ``None`` otherwise. The queue's thread sends the
+    first and drops the second, after the response, so neither SMTP latency nor the decision
+    shows in the response time (tests/security/test_reset_timing.py). With
+    ``PASSWORD_RESET_EMAIL_IN_BACKGROUND`` off (tests read the outbox at once) the mail is sent
+    inline instead.
     """
     normalized = email_normalize(email)
     user = User.objects.filter(username=normalized, is_active=True).first()
@@ -302,12 +421,57 @@ def password_reset_request(*, email: str) -> None:
         ),
         to=[target.email or target.username],
     )
-    if user is None:
-        return
+    deliverable = message if user is not None else None
     if getattr(settings, "PASSWORD_RESET_EMAIL_IN_BACKGROUND", True):
-        threading.Thread(target=_send_quietly, args=(message,), daemon=True).start()
-    else:
-        _send_quietly(message)
+        reset_mail_queue.put(deliverable)
+    elif deliverable is not None:
+        _send_quietly(deliverable)
+
+
+class _MailQueue:
+    """One background thread per process that sends queued messages in order.
+
+    ``put(None)`` goes through the same queue and wakes the same thread, which drops it: the
+    request that queued it did exactly what a request for a real account does. Started on first
+    use, and again in a forked process (a gunicorn worker) where the parent's thread is gone.
+    Messages still queued when the process exits are lost; the user asks again.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue[EmailMessage | None] | None = None
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def put(self, message: EmailMessage | None) -> None:
+        self._running().put(message)
+
+    def _running(self) -> queue.SimpleQueue[EmailMessage | None]:
+        running = self._queue
+        if running is None or self._pid != os.getpid() or not self._alive():
+            with self._lock:
+                if self._queue is None or self._pid != os.getpid() or not self._alive():
+                    self._queue = queue.SimpleQueue()
+                    self._thread = threading.Thread(
+                        target=self._send_forever, args=(self._queue,), daemon=True
+                    )
+                    self._thread.start()
+                    self._pid = os.getpid()
+                running = self._queue
+        return running
+
+    def _alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @staticmethod
+    def _send_forever(items: queue.SimpleQueue[EmailMessage | None]) -> None:
+        while True:
+            message = items.get()
+            if message is not None:
+                _send_quietly(message)
+
+
+reset_mail_queue = _MailQueue()
 
 
 def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> User:
@@ -346,14 +510,24 @@ def _send_quietly(message: EmailMessage) -> None:
 def account_delete(*, user: User) -> None:
     """Delete the user with profile and memberships; remove its image files once committed.
 
-    The database keeps the rest (migration 0004): the memberships' deletion drops the fasts'
-    counters and bumps their churches' versions, and the refresh tokens, whose ``user`` column
-    the deletion nulls, are blacklisted. A constant number of statements however many fasts
-    the user joined.
+    The profile and user rows are locked first and the file names read under that lock, so a
+    picture upload running at the same time either commits before (and its files are the ones
+    deleted here) or finds the profile gone (and removes its own files). The database keeps the
+    rest (migration 0004): the memberships' deletion drops the fasts' counters and bumps their
+    churches' versions, and the refresh tokens, whose ``user`` column the deletion nulls, are
+    blacklisted. A constant number of statements however many fasts the user joined.
     """
-    profile = user.profile
-    storage = profile.profile_image.storage
-    names = [profile.profile_image.name or None, profile.profile_image_thumbnail.name or None]
+    storage = cast(FileField, Profile._meta.get_field("profile_image")).storage
     with transaction.atomic():
+        locked = (
+            Profile.objects.select_related("user")
+            .select_for_update()
+            .only("profile_image", "profile_image_thumbnail", "user__id")
+            .filter(user_id=user.pk)
+            .first()
+        )
+        names = [None, None]
+        if locked is not None:
+            names = [locked.profile_image.name or None, locked.profile_image_thumbnail.name or None]
         user.delete()
         transaction.on_commit(lambda: images.files_delete(storage=storage, names=names))

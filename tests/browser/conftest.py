@@ -74,11 +74,21 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 
     context.route("**/*", keep_local)
     page = context.new_page()
+    # The admin and the docs page run under a Content-Security-Policy (scripts from this
+    # server only): anything it blocks is reported on the console, and would be a broken page.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     try:
         yield page
     finally:
         context.close()
     assert offsite == [], f"pages asked for off-site resources: {offsite}"
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
 def admin_log_in(page: Page, live_server: LiveServer, *, email: str) -> None:

@@ -51,8 +51,19 @@ def test_staff_creates_a_fast_in_the_admin_and_finds_it_in_the_api_docs(
         FIRST_DATE + dt.timedelta(days=i) for i in range(7)
     ]
 
-    # The API docs page: GET /api/fasts/ -> "Try it out" as an anonymous caller.
+    # The API docs page. Before authorizing, no request will carry a token: every padlock is
+    # open, for an operation that takes a token optionally (the fast list) as for one that
+    # needs it (the stats); none at all for one that takes no token (churches).
     page.goto(f"{live_server.url}/api/docs/")
+    for operation_id, padlock in (
+        ("api-api_fasts_list", "authorization button unlocked"),
+        ("api-api_fasts_stats_retrieve", "authorization button unlocked"),
+    ):
+        button = page.locator(f"#operations-{operation_id} .authorization__btn")
+        expect(button).to_have_attribute("aria-label", padlock)
+    expect(page.locator("#operations-api-api_churches_list .authorization__btn")).to_have_count(0)
+
+    # GET /api/fasts/ -> "Try it out" as an anonymous caller.
     operation = page.locator("#operations-api-api_fasts_list")
     operation.locator(".opblock-summary-control").click()
     operation.get_by_role("button", name="Try it out").click()

@@ -9,9 +9,9 @@ The servers themselves are the shared helpers of ``tests/live.py``.
 """
 
 import json
+import secrets
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +33,7 @@ from tests.live import (
 
 __all__ = ["Reply", "Stack"]
 
-SECRET_KEY = "fault-test-only-" + uuid.uuid4().hex
+SECRET_KEY = secrets.token_urlsafe(50)
 START_TIMEOUT = 30.0
 
 

@@ -46,6 +46,8 @@ GENEROUS_RATES = {
     "register": "100000/min",
     "password_reset_ip": "100000/min",
     "password_reset_account": "100000/min",
+    "password_reset_confirm": "100000/min",
+    "image_upload": "100000/min",
 }
 
 

@@ -7,6 +7,7 @@ PostgreSQL address where nothing listens, to prove a database outage answers 503
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ from tests.live import free_port
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-SECRET_KEY = "test-only-" + uuid.uuid4().hex
+SECRET_KEY = secrets.token_urlsafe(50)
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 10.0
 
@@ -46,6 +47,9 @@ def production_env(tmp: Path, database_url: str) -> dict[str, str]:
         SECURE_SSL_REDIRECT="false",
         STATIC_ROOT=str(tmp / "static"),
         MEDIA_ROOT=str(tmp / "media"),
+        # Reset mails stay in memory on purpose: nothing here may send mail.
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        EMAIL_ALLOW_LOCAL_BACKEND="true",
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="2",
         PYTHONUNBUFFERED="1",

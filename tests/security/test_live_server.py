@@ -18,11 +18,13 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from tests.live import RedisServer, free_port
 from tests.ops.test_serving import GUNICORN, ROOT, manage, production_env
@@ -35,6 +37,9 @@ PASSWORD = "a-Long-test-Passw0rd!"
 MEMBER = "member@example.org"
 ACCOUNT_LIMIT = 5
 IP_LIMIT = 8
+REGISTER_LIMIT = 10
+RESET_ACCOUNT_LIMIT = 3
+BURST = 40
 START_TIMEOUT = 30.0
 HTTPS = {"X-Forwarded-Proto": "https"}
 
@@ -55,6 +60,16 @@ class Live:
     process: subprocess.Popen[bytes]
     access_log: Path
     member_id: int
+    redis_url: str
+
+    def reset_rate_limits(self) -> None:
+        """Start from fresh counters: the API and admin logins share theirs, per client IP."""
+        client = redis.Redis.from_url(self.redis_url)
+        try:
+            for key in client.scan_iter(match="*:throttle:*"):
+                client.delete(key)
+        finally:
+            client.close()
 
     def request(
         self,
@@ -118,6 +133,9 @@ def live(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[L
         CORS_ALLOWED_ORIGINS=APP,
         THROTTLE_LOGIN_ACCOUNT=f"{ACCOUNT_LIMIT}/min",
         THROTTLE_LOGIN_IP=f"{IP_LIMIT}/min",
+        THROTTLE_REGISTER=f"{REGISTER_LIMIT}/hour",
+        THROTTLE_PASSWORD_RESET_ACCOUNT=f"{RESET_ACCOUNT_LIMIT}/hour",
+        THROTTLE_PASSWORD_RESET_IP="1000/hour",
         WEB_CONCURRENCY="2",
         GUNICORN_THREADS="1",
         PASSWORD_RESET_EMAIL_IN_BACKGROUND="false",
@@ -178,7 +196,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[L
             stdout=subprocess.DEVNULL,
             stderr=err,
         )
-    server = Live(port, process, access_log, member_id)
+    server = Live(port, process, access_log, member_id, redis_url)
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if process.poll() is not None:
@@ -207,7 +225,17 @@ def live(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[L
 def test_login_brute_force_is_throttled_across_workers(live: Live) -> None:
     """Attempts 1-5 on one account are 401, the 6th is 429 whichever worker answers it; the
     IP limit (8) then refuses the 9th attempt from this address, even for other accounts."""
-    statuses = [live.login(MEMBER, f"wrong-{i}").status for i in range(ACCOUNT_LIMIT)]
+    live.reset_rate_limits()
+    # Attempts 1-4 in pairs sent at once: each takes a worker for the password hash, so both
+    # workers answer (one after the other, the kernel may hand every connection to one).
+    statuses = []
+    for pair in range(2):
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            replies = pool.map(
+                lambda i: live.login(MEMBER, f"wrong-{i}").status, (2 * pair, 2 * pair + 1)
+            )
+            statuses += list(replies)
+    statuses.append(live.login(MEMBER, "wrong-4").status)
     assert statuses == [401] * ACCOUNT_LIMIT
     throttled = live.login(MEMBER.upper(), PASSWORD)  # even the right password, any case
     assert throttled.status == 429, throttled.body
@@ -231,6 +259,40 @@ def test_login_brute_force_is_throttled_across_workers(live: Live) -> None:
 
     pids = live.pids_for("/api/token/", ACCOUNT_LIMIT + 5)
     assert len(set(pids)) == 2, f"one worker answered every attempt: {pids}"
+
+
+def _burst(live: Live, path: str, bodies: list[dict[str, str]]) -> list[int]:
+    """Every body sent at the same moment, each on its own connection, one thread each."""
+    barrier = threading.Barrier(len(bodies))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def send(body: dict[str, str]) -> None:
+        barrier.wait(timeout=30)
+        reply = live.request(
+            "POST", path, json.dumps(body).encode(), {**HTTPS, "Content-Type": "application/json"}
+        )
+        with lock:
+            statuses.append(reply.status)
+
+    threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return statuses
+
+
+def test_a_burst_passes_exactly_the_limit_across_workers(live: Live) -> None:
+    """The issue's burst: 40 requests at once passed 21 registrations against 10/hour and 8
+    resets against 3/hour when each worker read, appended and wrote back the count."""
+    live.reset_rate_limits()
+    registrations = _burst(live, "/api/register/", [{}] * BURST)  # counted, then a 400
+    assert sorted(registrations) == [400] * REGISTER_LIMIT + [429] * (BURST - REGISTER_LIMIT)
+    resets = _burst(live, "/api/password/reset/", [{"email": MEMBER}] * BURST)
+    assert sorted(resets) == [200] * RESET_ACCOUNT_LIMIT + [429] * (BURST - RESET_ACCOUNT_LIMIT)
+    pids = live.pids_for("/api/register/", BURST)
+    assert len(set(pids)) == 2, f"one worker answered every request: {pids}"
 
 
 # --- Security headers and HTTPS --------------------------------------------------------------
@@ -262,6 +324,7 @@ def test_https_responses_carry_the_security_headers(live: Live) -> None:
 
 
 def test_cookies_are_secure_and_the_session_is_http_only(live: Live) -> None:
+    live.reset_rate_limits()
     page = live.request("GET", "/admin/login/", headers=HTTPS)
     assert page.status == 200
     csrf_cookie = next(v for v in page.headers.get_all("Set-Cookie") or [] if "csrftoken" in v)

@@ -4,6 +4,7 @@
 """
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "secret-key-for-this-test-" + "s" * 40
-JWT_KEY = "jwt-key-for-this-test-" + "j" * 40
+SECRET = secrets.token_urlsafe(50)
+JWT_KEY = secrets.token_urlsafe(50)
 # What simplejwt actually signs and verifies with, as seen by the running settings.
 PRINT_KEY = (
     "from rest_framework_simplejwt.state import token_backend; "
@@ -27,7 +28,12 @@ def _signing_key(**env: str) -> str:
         if key not in {"SECRET_KEY", "JWT_SIGNING_KEY", "DEBUG"}
         and not key.startswith(("DJANGO_", "PYTEST_"))
     }
-    base.update(DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="x", **env)
+    base.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        ALLOWED_HOSTS="x",
+        EMAIL_URL="smtp://mail.example.org",
+        **env,
+    )
     result = subprocess.run(  # noqa: S603 - fixed argv, this interpreter
         [sys.executable, "manage.py", "shell", "-c", PRINT_KEY],
         cwd=ROOT,

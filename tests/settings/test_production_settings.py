@@ -13,7 +13,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "JWT_SIGNING_KEY", "ALLOWED_HOSTS"}
+        if key not in {"SECRET_KEY", "DEBUG", "JWT_SIGNING_KEY", "ALLOWED_HOSTS", "MEDIA_URL"}
+        and not key.startswith(("EMAIL_", "PASSWORD_RESET_", "AWS_"))
     }
     base.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(  # noqa: S603 - fixed arguments, this interpreter
@@ -35,17 +36,22 @@ def test_check_deploy_passes_at_warning_level() -> None:
         "WARNING",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="api.example.org",
+        EMAIL_URL="smtp://fasthub:pass@mail.example.org:587",
+        PASSWORD_RESET_URL="https://app.example.org/reset-password",
+        MEDIA_URL="https://media.example.org/",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key() -> None:
-    result = _manage("check", ALLOWED_HOSTS="api.example.org")
+    result = _manage("check", ALLOWED_HOSTS="api.example.org", EMAIL_URL="smtp://mail.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
 def test_production_refuses_an_empty_secret_key() -> None:
-    result = _manage("check", SECRET_KEY="", ALLOWED_HOSTS="api.example.org")
+    result = _manage(
+        "check", SECRET_KEY="", ALLOWED_HOSTS="api.example.org", EMAIL_URL="smtp://mail.example.org"
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr

@@ -171,7 +171,12 @@ class RegisterOutputSerializer(serializers.Serializer):
 
 
 class TokenObtainInputSerializer(serializers.Serializer):
-    """``{username, password}`` (username carries the email) or ``{email, password}``."""
+    """``{username, password}`` (username carries the email) or ``{email, password}``.
+
+    ``login`` is the identity authenticated, and the one the per-account login throttle counts
+    (``hub.api.throttles``). Both fields naming different accounts is a 400: otherwise one of
+    them would be a decoy for the throttle.
+    """
 
     username = serializers.CharField(
         max_length=254, required=False, help_text="The account's email (or send `email`)."
@@ -182,7 +187,12 @@ class TokenObtainInputSerializer(serializers.Serializer):
     password = PasswordField(help_text="The account's password.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        login = attrs.get("username") or attrs.get("email")
+        username, email = attrs.get("username"), attrs.get("email")
+        if username and email and email_normalize(username) != email_normalize(email):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["username and email name different accounts; send one."]}
+            )
+        login = username or email
         if not login:
             raise serializers.ValidationError({"username": ["This field is required."]})
         return {"login": login, "password": attrs["password"]}

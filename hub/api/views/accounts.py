@@ -40,10 +40,12 @@ from hub.api.throttles import (
     LoginAccountThrottle,
     LoginIpThrottle,
     PasswordResetAccountThrottle,
+    PasswordResetConfirmThrottle,
     PasswordResetIpThrottle,
     RefreshThrottle,
     RegisterThrottle,
 )
+from hub.http_headers import response_no_store
 from hub.services import accounts
 
 TAG = "accounts"
@@ -63,6 +65,14 @@ class _AnonymousApi(APIView):
     def get_authenticate_header(self, request: Request) -> str:
         # Refused credentials are a 401 (DRF answers 403 when a view has no authenticator).
         return 'Bearer realm="api"'
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        # Tokens and reset answers: no cache keeps a copy, whoever asked.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response_no_store(response)
+        return response
 
 
 class RegisterApi(_AnonymousApi):
@@ -126,7 +136,8 @@ class TokenObtainApi(_AnonymousApi):
         responses={200: TokenPairSerializer, 400: _400, 401: _401, 415: _415, 429: _429},
         examples=examples_for("token_obtain_pair"),
         description="Log in with `{username, password}` (username is the email) or "
-        "`{email, password}`. The email is matched case-insensitively.",
+        "`{email, password}`. The email is matched case-insensitively. Both `username` and "
+        "`email` naming different accounts is a 400.",
     )
     def post(self, request: Request) -> Response:
         data = _validated(TokenObtainInputSerializer, request)
@@ -206,7 +217,7 @@ class PasswordResetApi(_AnonymousApi):
 
 
 class PasswordResetConfirmApi(_AnonymousApi):
-    throttle_classes = (PasswordResetIpThrottle,)
+    throttle_classes = (PasswordResetConfirmThrottle,)
 
     @extend_schema(
         tags=[TAG],

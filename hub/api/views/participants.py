@@ -84,7 +84,7 @@ class FastParticipantsPaginatedApi(APIView):
             OpenApiParameter(
                 "limit",
                 int,
-                description="Page size (default 10, at most 100; a larger one means 100).",
+                description="Page size, from 1 to 100 (default 10; a larger one means 100).",
             ),
             OpenApiParameter(
                 "offset", int, description="How many participants to skip (default 0)."
@@ -103,7 +103,10 @@ class FastParticipantsPaginatedApi(APIView):
         examples=examples_for("fast-participants-paginated"),
     )
     def get(self, request: Request, pk: int) -> Response:
-        limit = min(int_param(request, "limit", default=PAGINATED_DEFAULT_LIMIT), MAX_LIMIT)
+        # limit=0 is a 400: an empty page whose next link was itself made clients loop forever.
+        limit = min(
+            int_param(request, "limit", default=PAGINATED_DEFAULT_LIMIT, minimum=1), MAX_LIMIT
+        )
         offset = int_param(request, "offset", default=0)
         count = _participant_count_or_404(pk)
         rows = (

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from hub.api.schema import (
     INVALID_BODY,
+    THROTTLED,
     UNAUTHENTICATED,
     UNSUPPORTED_MEDIA,
     error_response,
@@ -27,6 +28,7 @@ from hub.api.serializers.profile import (
     ProfileOutputSerializer,
     ProfileUpdateInputSerializer,
 )
+from hub.api.throttles import ImageUploadThrottle
 from hub.models import Profile
 from hub.services import accounts, images
 
@@ -37,6 +39,7 @@ _413 = error_response(
     f"The image is larger than {settings.PROFILE_IMAGE_MAX_BYTES // (1024 * 1024)} MB."
 )
 _415 = UNSUPPORTED_MEDIA
+_429 = THROTTLED
 # Multipart framing (boundaries, part headers) on top of the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -98,12 +101,14 @@ _IMAGE_RESPONSES = {
     401: _401,
     413: _413,
     415: _415,
+    429: _429,
 }
 
 
 class ProfileImageApi(APIView):
     permission_classes = (IsAuthenticated,)
     parser_classes = (MultiPartParser, FormParser)
+    throttle_classes = (ImageUploadThrottle,)
 
     @extend_schema(
         tags=[TAG],
@@ -111,7 +116,8 @@ class ProfileImageApi(APIView):
         responses=_IMAGE_RESPONSES,
         description="Upload `profile_image` (multipart). The image is re-encoded as JPEG "
         "without metadata, turned upright, and given a 100x100 thumbnail. An empty "
-        "`profile_image` value removes the current image.",
+        "`profile_image` value removes the current image. Uploads per user are limited "
+        "(`THROTTLE_IMAGE_UPLOAD`, 10 an hour).",
     )
     def put(self, request: Request) -> Response:
         return self._upload(request)
@@ -150,6 +156,9 @@ class ProfileImageApi(APIView):
             raise PayloadTooLarge(_too_large_message(max_bytes)) from exc
         except images.ImageInvalid as exc:
             raise exceptions.ValidationError({"profile_image": [str(exc)]}) from exc
+        except accounts.ProfileGone as exc:
+            # The account was deleted while this upload was decoded; its files are removed.
+            raise exceptions.AuthenticationFailed(str(exc), code="user_not_found") from exc
         return Response(ProfileImageOutputSerializer(profile, context={"request": request}).data)
 
 

@@ -198,6 +198,7 @@ def test_upload_query_cost(
     logged_in: Callable[..., Any], django_assert_max_num_queries: Any
 ) -> None:
     _, client = logged_in()
-    # authentication + one UPDATE (+ savepoint statements inside the test transaction)
-    with django_assert_max_num_queries(4):
+    # authentication + the profile row locked with its file names + one UPDATE (+ savepoint
+    # statements inside the test transaction)
+    with django_assert_max_num_queries(5):
         assert upload(client, image_bytes()).status_code == 200
