@@ -61,8 +61,8 @@ COMPILE_BUDGETS: dict[str, int] = {
     "token_logout": 2,
     "password_reset": 1,
     "password_reset_confirm": 2,
-    "profile-image-upload": 1,
-    "account-delete": 9,
+    "profile-image-upload": 2,  # the profile row locked, then the UPDATE
+    "account-delete": 10,
     "fast-join": 2,  # the existence check and the INSERT
     "leave-fast": 2,  # the DELETE, and the existence check when nothing was deleted
 }
