@@ -9,41 +9,35 @@ X-Forwarded-* headers are trusted, default loopback).
 
 import json
 import multiprocessing
-import os
 import traceback
 from typing import Any
 
 from gunicorn import glogging  # type: ignore[import-untyped]
 
+from config.settings.env import env_int, env_str
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
-_port = os.environ.get("PORT", "").strip()
-bind = os.environ.get("BIND") or f"127.0.0.1:{_port or 8000}"
+bind = env_str("BIND", "") or f"127.0.0.1:{env_int('PORT', 8000)}"
 
 # A request is ~7 ms of Python CPU against ~1 ms in PostgreSQL (docs/LOAD.md, py-spy), so
 # threads in one process mostly queue on the interpreter lock: one thread per process and
 # 2 x cores + 1 processes gave the better tail there (p99 of stats and detail under 50 ms at
 # 100 users, with less CPU per request than 3 workers x 4 threads).
-workers = min(_int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1), 12)
+workers = min(env_int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1), 12)
 worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 1)
+threads = env_int("GUNICORN_THREADS", 1)
 
 # A worker silent for `timeout` seconds is killed and replaced; every endpoint has a constant
 # query count, so a slow request means a stuck dependency, not legitimate work.
-timeout = _int("GUNICORN_TIMEOUT", 30)
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+timeout = env_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 # Longer than the load balancer's idle timeout (often 60 s) would hold sockets; shorter is fine.
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 
 # Recycle workers now and then (bounded memory growth from any leak), staggered by the jitter;
 # rarely, because a fresh worker's first requests are slow (imports, connections, caches) and
 # frequent restarts showed up in the load test's tail.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 
 # Reject oversized request heads before Django sees them. Bodies are limited by Django
 # (DATA_UPLOAD_MAX_MEMORY_SIZE, 6 MB) and should also be capped at the proxy.
@@ -51,18 +45,18 @@ limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Several instances can share a host (and a home directory): no control socket unless asked.
-control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
-if os.environ.get("GUNICORN_CONTROL_SOCKET"):
-    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+control_socket_disable = not env_str("GUNICORN_CONTROL_SOCKET", "")
+if not control_socket_disable:
+    control_socket = env_str("GUNICORN_CONTROL_SOCKET", "")
 
 # One JSON object per request on stdout; request_id matches the X-Request-ID Fasthub answers
 # with and the request_id of that request's application log lines (JSON on stderr).
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = env_str("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = env_str("GUNICORN_LOG_LEVEL", "info")
 
 
 class JsonAccessLogger(glogging.Logger):

@@ -62,15 +62,15 @@ def replica_pin_key(*, user_id: Any) -> str:
 
 
 def replica_pin_seconds() -> int:
-    return int(getattr(settings, "REPLICA_PIN_SECONDS", 10))
+    return int(settings.REPLICA_PIN_SECONDS)
 
 
 def replica_check_seconds() -> float:
-    return float(getattr(settings, "REPLICA_CHECK_SECONDS", 5))
+    return float(settings.REPLICA_CHECK_SECONDS)
 
 
 def replica_max_lag_seconds() -> float:
-    return float(getattr(settings, "REPLICA_MAX_LAG_SECONDS", 5))
+    return float(settings.REPLICA_MAX_LAG_SECONDS)
 
 
 # The primary's WAL position, and where the replica stands, as byte offsets (pg_lsn - '0/0').

@@ -2,6 +2,11 @@
 
 Defaults are the embedded development setup: SQLite file in the project, in-process cache,
 console email, media on the local filesystem. See the README's configuration table.
+
+What differs between development and production is computed in one place,
+``deployment_settings(production=...)``, from that one input and the environment; this module
+applies it for development, ``production.py`` for production (it changes the input, never a
+derived value), ``test.py`` for the test suite.
 """
 
 from datetime import timedelta
@@ -11,11 +16,10 @@ from typing import Any
 import dj_database_url
 
 from config.settings.env import env_bool, env_int, env_list, env_str, smtp_url
+from config.settings.hardening import DEVELOPMENT_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-do-not-use-in-production")
-DEBUG = env_bool("DEBUG", default=True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 # Check ids to silence (e.g. hub.W001 when a proxy on this host serves MEDIA_ROOT at /media/).
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
@@ -84,23 +88,29 @@ TEMPLATES = [
 # persistent (CONN_MAX_AGE) and health-checked before reuse, so a restarted server is reconnected
 # to without restarting Fasthub.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'fasthub.sqlite3'}")
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+
+
+def database(url: str) -> dict[str, Any]:
+    """Django's settings for one database URL (the primary and a replica alike)."""
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(
+            url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
+    elif config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+DATABASES = {"default": database(DATABASE_URL)}
 
 # DATABASE_REPLICA_URL (optional): a PostgreSQL read replica. Reads go there unless the request
 # writes, runs in a transaction, or its caller wrote in the last REPLICA_PIN_SECONDS, and while
@@ -115,17 +125,7 @@ REPLICA_MAX_LAG_SECONDS = env_int(
     "REPLICA_MAX_LAG_SECONDS", max(REPLICA_PIN_SECONDS - REPLICA_CHECK_SECONDS, 1)
 )
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["replica"].setdefault("OPTIONS", {})
-        DATABASES["replica"]["OPTIONS"].setdefault(
-            "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3)
-        )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = {**database(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
     DATABASE_ROUTERS = ["hub.db_routers.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(1, "hub.db_routers.ReplicaPinMiddleware")
 
@@ -179,7 +179,6 @@ SIMPLE_JWT: dict[str, Any] = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
-    "SIGNING_KEY": env_str("JWT_SIGNING_KEY", "") or SECRET_KEY,  # empty means unset
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
@@ -210,10 +209,6 @@ REST_FRAMEWORK: dict[str, Any] = {
     # letting any client pick a fresh address for each login attempt.)
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
-if DEBUG:
-    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
-        "rest_framework.renderers.BrowsableAPIRenderer"
-    )
 
 SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Fasthub API",
@@ -255,9 +250,9 @@ FILE_UPLOAD_HANDLERS = [
 PROFILE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 # --- Observability -----------------------------------------------------------------------------
-# SERVER_TIMING: each response carries `Server-Timing: db;dur=..;desc="N queries"`.
+# SERVER_TIMING (with DEBUG by default; deployment_settings): each response carries
+# `Server-Timing: db;dur=..;desc="N queries"`.
 # QUERY_BUDGET_WARNINGS: log one structured warning when a request exceeds its endpoint budget.
-SERVER_TIMING = env_bool("SERVER_TIMING", default=DEBUG)
 QUERY_BUDGET_WARNINGS = env_bool("QUERY_BUDGET_WARNINGS", default=True)
 
 # --- Internationalisation ----------------------------------------------------------------------
@@ -323,28 +318,75 @@ PASSWORD_RESET_EMAIL_IN_BACKGROUND = env_bool("PASSWORD_RESET_EMAIL_IN_BACKGROUN
 
 # --- Logging -----------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-LOG_FORMAT = env_str("LOG_FORMAT", "text")  # "json" in production
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "hub.observability.RequestIdFilter"}},
-    "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+
+
+def logging_config(log_format: str) -> dict[str, Any]:
+    """Every line carries the request id; ``log_format`` is "text" or "json"."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "hub.observability.RequestIdFilter"}},
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            },
         },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": LOG_LEVEL},
+        "loggers": {
+            "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+            "django_redis": {"level": "ERROR"},
+        },
+    }
+
+
+# --- What differs between development and production ------------------------------------------
+def deployment_settings(*, production: bool, debug: bool | None = None) -> dict[str, Any]:
+    """The settings that follow from the kind of deployment, computed once from that input and
+    the environment. ``debug`` overrides DEBUG's default (the test suite runs without it)."""
+    debug = env_bool("DEBUG", default=not production) if debug is None else debug
+    secret_key = env_str("SECRET_KEY", "" if production else DEVELOPMENT_SECRET_KEY)
+    renderers = ["rest_framework.renderers.JSONRenderer"]
+    if debug:
+        renderers.append("rest_framework.renderers.BrowsableAPIRenderer")
+    static_backend = (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if production
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+    settings: dict[str, Any] = {
+        "DEBUG": debug,
+        "SECRET_KEY": secret_key,
+        # Set but empty counts as unset: an empty HMAC key would let anyone mint tokens.
+        "SIMPLE_JWT": {**SIMPLE_JWT, "SIGNING_KEY": env_str("JWT_SIGNING_KEY", "") or secret_key},
+        "REST_FRAMEWORK": {**REST_FRAMEWORK, "DEFAULT_RENDERER_CLASSES": renderers},
+        "SERVER_TIMING": env_bool("SERVER_TIMING", default=debug),
+        "LOG_FORMAT": (log_format := env_str("LOG_FORMAT", "json" if production else "text")),
+        "LOGGING": logging_config(log_format),
+        "STORAGES": {**STORAGES, "staticfiles": {"BACKEND": static_backend}},
+    }
+    if production:
+        settings |= {
+            "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+            "SECURE_SSL_REDIRECT": env_bool("SECURE_SSL_REDIRECT", default=True),
+            "SECURE_REDIRECT_EXEMPT": [r"^health/$"],
+            "SESSION_COOKIE_SECURE": True,
+            "CSRF_COOKIE_SECURE": True,
+            "SECURE_HSTS_SECONDS": env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365),
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+            "SECURE_HSTS_PRELOAD": True,
+            "SECURE_CONTENT_TYPE_NOSNIFF": True,
+            "X_FRAME_OPTIONS": "DENY",
         }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "django_redis": {"level": "ERROR"},
-    },
-}
+    return settings
+
+
+globals().update(deployment_settings(production=False))

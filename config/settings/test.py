@@ -7,14 +7,16 @@ on PostgreSQL + Redis.
 import os
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import REST_FRAMEWORK
+from config.settings.base import deployment_settings
+
+# Development settings without DEBUG (as Django's test runner runs them anyway): JSON answers only.
+globals().update(deployment_settings(production=False, debug=False))
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Reset mails are sent inline, so no mail queued by one test lands in the next one's outbox;
 # the tests of the background queue (reset timing, delivery) turn it on.
 PASSWORD_RESET_EMAIL_IN_BACKGROUND = False
-REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 SERVER_TIMING = True
 LOGGING_CONFIG = None
 

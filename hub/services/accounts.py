@@ -422,7 +422,7 @@ def password_reset_request(*, email: str) -> None:
         to=[target.email or target.username],
     )
     deliverable = message if user is not None else None
-    if getattr(settings, "PASSWORD_RESET_EMAIL_IN_BACKGROUND", True):
+    if settings.PASSWORD_RESET_EMAIL_IN_BACKGROUND:
         reset_mail_queue.put(deliverable)
     elif deliverable is not None:
         _send_quietly(deliverable)
