@@ -134,6 +134,15 @@ class Profile(StoredValuesModel):
     """
 
     stored_fields = ("cache_version",)
+    # The notification preferences, in the order every form and representation lists them.
+    NOTIFICATION_FLAGS = (
+        "receive_upcoming_fast_reminders",
+        "receive_upcoming_fast_push_notifications",
+        "receive_ongoing_fast_push_notifications",
+        "receive_daily_fast_push_notifications",
+        "include_weekly_fasts_in_notifications",
+        "receive_promotional_emails",
+    )
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"

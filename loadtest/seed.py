@@ -44,7 +44,7 @@ def seed(*, users: int, churches: int) -> str:
 
     from hub.demo import CHURCH_CALENDARS
     from hub.models import Church, Fast, Membership, Profile
-    from hub.services.fasts import fast_create
+    from hub.services.demo import fast_create_from_plan
     from hub.services.memberships import memberships_bulk_join
 
     today = dt.date.today()
@@ -63,15 +63,7 @@ def seed(*, users: int, churches: int) -> str:
             for plan in plan_year(year):
                 if (plan.name, plan.year) in existing:
                     continue
-                fast_create(
-                    name=plan.name,
-                    church=church,
-                    dates=plan.dates,
-                    description=plan.description,
-                    culmination_feast=plan.culmination_feast,
-                    culmination_feast_date=plan.culmination_feast_date,
-                    url=plan.url,
-                )
+                fast_create_from_plan(church=church, plan=plan)
                 fasts_created += 1
 
     emails = [EMAIL_TEMPLATE.format(index=index) for index in range(users)]

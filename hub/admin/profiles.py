@@ -88,16 +88,7 @@ class ProfileAdmin(admin.ModelAdmin):
         ("Fasts", {"fields": ("joined_fasts",)}),
         (
             "Notifications",
-            {
-                "fields": (
-                    "receive_upcoming_fast_reminders",
-                    "receive_upcoming_fast_push_notifications",
-                    "receive_ongoing_fast_push_notifications",
-                    "receive_daily_fast_push_notifications",
-                    "include_weekly_fasts_in_notifications",
-                    "receive_promotional_emails",
-                )
-            },
+            {"fields": Profile.NOTIFICATION_FLAGS},
         ),
     )
     readonly_fields = (

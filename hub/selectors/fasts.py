@@ -198,10 +198,6 @@ _DAY_COUNT = PreparedQuery(
 )
 
 
-def _page_total(fasts: list[Fast]) -> int:
-    return int(getattr(fasts[0], "page_total", 0)) if fasts else 0
-
-
 def _caller(profile_id: int | None) -> dict[str, int]:
     return {} if profile_id is None else {"profile_id": profile_id}
 
@@ -234,15 +230,15 @@ def fasts_on_date_page(
 ) -> tuple[list[Fast], int]:
     """A page of the church's fasts with a day on ``date`` (day numbers count up to that date),
     by start date, and their total. One query."""
-    fasts = _ON_DATE_PAGE[profile_id is not None].instances(
+    return _page(
+        _ON_DATE_PAGE,
+        profile_id,
         church_id=church_id,
         date=date,
         today=today,
         offset=offset,
         limit=limit,
-        **_caller(profile_id),
     )
-    return fasts, _page_total(fasts)
 
 
 def fasts_by_feast_date_page(
@@ -255,15 +251,22 @@ def fasts_by_feast_date_page(
     limit: int,
 ) -> tuple[list[Fast], int]:
     """A page of the church's fasts culminating on ``feast_date`` and their total. One query."""
-    fasts = _BY_FEAST_PAGE[profile_id is not None].instances(
+    return _page(
+        _BY_FEAST_PAGE,
+        profile_id,
         church_id=church_id,
         feast_date=feast_date,
         today=today,
         offset=offset,
         limit=limit,
-        **_caller(profile_id),
     )
-    return fasts, _page_total(fasts)
+
+
+def _page(
+    shapes: dict[bool, PreparedQuery[Fast]], profile_id: int | None, **values: Any
+) -> tuple[list[Fast], int]:
+    fasts = shapes[profile_id is not None].instances(**values, **_caller(profile_id))
+    return fasts, int(getattr(fasts[0], "page_total", 0)) if fasts else 0
 
 
 def fast_on_date_for_church(

@@ -46,20 +46,7 @@ from hub.services import images
 
 logger = logging.getLogger(__name__)
 
-PROFILE_FIELDS = frozenset(
-    {
-        "name",
-        "location",
-        "church",
-        "timezone",
-        "receive_upcoming_fast_reminders",
-        "receive_upcoming_fast_push_notifications",
-        "receive_ongoing_fast_push_notifications",
-        "receive_daily_fast_push_notifications",
-        "include_weekly_fasts_in_notifications",
-        "receive_promotional_emails",
-    }
-)
+PROFILE_FIELDS = frozenset({"name", "location", "church", "timezone", *Profile.NOTIFICATION_FLAGS})
 
 
 class AccountError(Exception):

@@ -14,7 +14,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from hub.demo import ADMIN_EMAIL, ADMIN_PASSWORD, CHURCH_CALENDARS, DEMO_PASSWORD, DEMO_USERS
+from hub.demo import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    CHURCH_CALENDARS,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    FastPlan,
+)
 from hub.models import Church, Fast, Membership, Profile
 from hub.services.fasts import fast_create
 from hub.services.memberships import memberships_bulk_join
@@ -59,15 +66,7 @@ def demo_load(*, years: list[int], progress: Callable[[str], None] | None = None
                     say(f"{label} exists")
                     continue
                 try:
-                    fast_create(
-                        name=plan.name,
-                        church=church,
-                        dates=plan.dates,
-                        description=plan.description,
-                        culmination_feast=plan.culmination_feast,
-                        culmination_feast_date=plan.culmination_feast_date,
-                        url=plan.url,
-                    )
+                    fast_create_from_plan(church=church, plan=plan)
                 except ValidationError as error:
                     # Staff already entered a fast that takes this feast date; keep theirs.
                     result.fasts_skipped += 1
@@ -103,6 +102,20 @@ def demo_load(*, years: list[int], progress: Callable[[str], None] | None = None
         result.joins_created += len(new)
     say(f"Joins created: {result.joins_created}")
     return result
+
+
+def fast_create_from_plan(*, church: Church, plan: FastPlan) -> Fast:
+    """The fast a demo calendar rule plans, in ``church`` (``ValidationError`` as
+    ``hub.services.fasts.fast_create`` refuses it)."""
+    return fast_create(
+        name=plan.name,
+        church=church,
+        dates=plan.dates,
+        description=plan.description,
+        culmination_feast=plan.culmination_feast,
+        culmination_feast_date=plan.culmination_feast_date,
+        url=plan.url,
+    )
 
 
 def _admin_ensure(*, result: DemoLoadResult, say: Callable[[str], None]) -> None:

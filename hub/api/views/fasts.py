@@ -5,10 +5,16 @@ JWT authentication, which loads user + profile + church in one query) is in hub.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -52,7 +58,14 @@ from hub.selectors.fasts import (
     joined_fast_ids,
 )
 from hub.selectors.stats import profile_stats
-from hub.services.memberships import AlreadyJoined, FastNotFound, NotJoined, fast_join, fast_leave
+from hub.services.memberships import (
+    AlreadyJoined,
+    FastNotFound,
+    MembershipError,
+    NotJoined,
+    fast_join,
+    fast_leave,
+)
 
 
 def joined_ids_of(profile: Profile | None) -> frozenset[int]:
@@ -144,103 +157,73 @@ class FastDetailApi(APIView):
         return Response(data)
 
 
-def _fast_page(
-    request: Request, fasts: list[Fast], count: int, *, page: int, today: dt.date
-) -> Response:
-    context = {"request": request, "today": today}
-    results = [FastSerializer(fast, context=context).data for fast in fasts]
-    return Response(page_envelope(request, page=page, count=count, results=results))
+class _FastPageApi(APIView):
+    """A page of the church's fasts (10 by first day), in the church context of docs/API.md §3.1;
+    a subclass reads its own parameters and asks its selector."""
 
-
-class FastsByDateApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        parameters=[
-            CHURCH_PARAM,
-            OpenApiParameter(
-                "date", OpenApiTypes.DATE, description="The date, YYYY-MM-DD (default: today)."
-            ),
-            TZ_PARAM,
-            PAGE_PARAM,
-        ],
-        responses={
-            200: page_of(FastSerializer, "FastPage"),
-            400: BAD_REQUEST,
-            404: PAGE_NOT_FOUND,
-        },
-        summary="Fasts of the church with a day on the date (day numbers count up to it)",
-        description="The church's fasts that keep the date, by first day. "
-        "`current_day_number` counts each fast's days up to that date.",
-        examples=examples_for("fast-by-date"),
-    )
+    def read(self, request: Request, **context: Any) -> tuple[list[Fast], int]:
+        raise NotImplementedError
+
     def get(self, request: Request) -> Response:
         today = request_today(request)
         church = church_context(request)
-        date = iso_date_param(request, "date", today)
         page, offset = page_param(request)
         profile = caller_profile(request)
-        fasts, count = fasts_on_date_page(
+        fasts, count = self.read(
+            request,
             church_id=church.pk,
-            date=date,
             today=today,
             profile_id=profile.pk if profile else None,
             offset=offset,
             limit=PAGE_SIZE,
         )
-        return _fast_page(request, fasts, count, page=page, today=today)
+        context = {"request": request, "today": today}
+        results = [FastSerializer(fast, context=context).data for fast in fasts]
+        return Response(page_envelope(request, page=page, count=count, results=results))
 
 
-class FastsByFeastDateApi(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        parameters=[
-            CHURCH_PARAM,
-            OpenApiParameter(
-                "date",
-                OpenApiTypes.DATE,
-                required=True,
-                description="The feast's date, YYYY-MM-DD.",
-            ),
-            TZ_PARAM,
-            PAGE_PARAM,
-        ],
-        responses={
-            200: page_of(FastSerializer, "FastPage"),
-            400: BAD_REQUEST,
-            404: PAGE_NOT_FOUND,
-        },
-        summary="Fasts of the church whose culmination feast falls on the date",
-        description="The church's fasts whose culmination feast is on the date, by first day.",
-        examples=examples_for("fast-by-feast-date"),
-    )
-    def get(self, request: Request) -> Response:
-        today = request_today(request)
-        church = church_context(request)
-        feast_date = iso_date_param(request, "date")
-        page, offset = page_param(request)
-        profile = caller_profile(request)
-        fasts, count = fasts_by_feast_date_page(
-            church_id=church.pk,
-            feast_date=feast_date,
-            today=today,
-            profile_id=profile.pk if profile else None,
-            offset=offset,
-            limit=PAGE_SIZE,
+def _fast_page_schema(*, date: OpenApiParameter, **kwargs: Any) -> Any:
+    return extend_schema_view(
+        get=extend_schema(
+            parameters=[CHURCH_PARAM, date, TZ_PARAM, PAGE_PARAM],
+            responses={
+                200: page_of(FastSerializer, "FastPage"),
+                400: BAD_REQUEST,
+                404: PAGE_NOT_FOUND,
+            },
+            **kwargs,
         )
-        return _fast_page(request, fasts, count, page=page, today=today)
+    )
 
 
-class _MembershipApi(APIView):
-    permission_classes = [IsAuthenticated]
+@_fast_page_schema(
+    date=OpenApiParameter(
+        "date", OpenApiTypes.DATE, description="The date, YYYY-MM-DD (default: today)."
+    ),
+    summary="Fasts of the church with a day on the date (day numbers count up to it)",
+    description="The church's fasts that keep the date, by first day. "
+    "`current_day_number` counts each fast's days up to that date.",
+    examples=examples_for("fast-by-date"),
+)
+class FastsByDateApi(_FastPageApi):
+    def read(self, request: Request, **context: Any) -> tuple[list[Fast], int]:
+        date = iso_date_param(request, "date", context["today"])
+        return fasts_on_date_page(date=date, **context)
 
-    def fast_id(self, request: Request) -> int:
-        if not isinstance(request.data, dict):
-            raise BadRequest('Expected a JSON object such as {"fast_id": 1}.', code="invalid_body")
-        serializer = FastMembershipInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return int(serializer.validated_data["fast_id"])
+
+@_fast_page_schema(
+    date=OpenApiParameter(
+        "date", OpenApiTypes.DATE, required=True, description="The feast's date, YYYY-MM-DD."
+    ),
+    summary="Fasts of the church whose culmination feast falls on the date",
+    description="The church's fasts whose culmination feast is on the date, by first day.",
+    examples=examples_for("fast-by-feast-date"),
+)
+class FastsByFeastDateApi(_FastPageApi):
+    def read(self, request: Request, **context: Any) -> tuple[list[Fast], int]:
+        return fasts_by_feast_date_page(feast_date=iso_date_param(request, "date"), **context)
 
 
 WRITE_ERRORS = {
@@ -251,52 +234,69 @@ WRITE_ERRORS = {
     415: UNSUPPORTED_MEDIA,
 }
 MEMBERSHIP_REQUEST_EXAMPLE = OpenApiExample("A fast", value={"fast_id": 1}, request_only=True)
+# What each refusal of a join or leave answers (docs/API.md §3.6).
+MEMBERSHIP_ERRORS: dict[type[MembershipError], Callable[[], Exception]] = {
+    FastNotFound: lambda: NotFound("Fast not found.", code="fast_not_found"),
+    AlreadyJoined: lambda: BadRequest("You are already part of this fast.", code="already_joined"),
+    NotJoined: lambda: BadRequest("You are not part of this fast.", code="not_joined"),
+}
 
 
+class _MembershipApi(APIView):
+    """Join or leave (PUT and PATCH alike): ``{"fast_id": <id>}`` in, ``answer`` out."""
+
+    permission_classes = [IsAuthenticated]
+    change: Callable[..., None]
+    answer: dict[str, str]
+
+    def put(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise BadRequest('Expected a JSON object such as {"fast_id": 1}.', code="invalid_body")
+        serializer = FastMembershipInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fast_id = int(serializer.validated_data["fast_id"])
+        try:
+            type(self).change(profile=request.user.profile, fast_id=fast_id)  # type: ignore[union-attr]
+        except MembershipError as error:
+            raise MEMBERSHIP_ERRORS[type(error)]() from None
+        return Response(self.answer)
+
+    patch = put
+
+
+def _membership_schema(**kwargs: Any) -> Any:
+    schema = extend_schema(
+        request=FastMembershipInputSerializer,
+        examples=[MEMBERSHIP_REQUEST_EXAMPLE, *kwargs.pop("examples")],
+        **kwargs,
+    )
+    return extend_schema_view(put=schema, patch=schema)
+
+
+@_membership_schema(
+    responses={200: JOINED, **WRITE_ERRORS},
+    summary="Join a fast",
+    description="Join any church's fast. Joining a fast already joined is a 400 with "
+    "`code: already_joined`: a client retrying a join whose answer it lost can treat that "
+    "code as success. PUT and PATCH do the same.",
+    examples=examples_for("fast-join"),
+)
 class FastJoinApi(_MembershipApi):
-    @extend_schema(
-        request=FastMembershipInputSerializer,
-        responses={200: JOINED, **WRITE_ERRORS},
-        summary="Join a fast",
-        description="Join any church's fast. Joining a fast already joined is a 400 with "
-        "`code: already_joined`: a client retrying a join whose answer it lost can treat that "
-        "code as success. PUT and PATCH do the same.",
-        examples=[MEMBERSHIP_REQUEST_EXAMPLE, *examples_for("fast-join")],
-    )
-    def put(self, request: Request) -> Response:
-        fast_id = self.fast_id(request)
-        try:
-            fast_join(profile=request.user.profile, fast_id=fast_id)  # type: ignore[union-attr]
-        except FastNotFound:
-            raise NotFound("Fast not found.", code="fast_not_found") from None
-        except AlreadyJoined:
-            raise BadRequest("You are already part of this fast.", code="already_joined") from None
-        return Response({})
-
-    patch = put
+    change = staticmethod(fast_join)
+    answer: dict[str, str] = {}
 
 
+@_membership_schema(
+    responses={200: LeftSerializer, **WRITE_ERRORS},
+    summary="Leave a fast",
+    description="Leave a fast joined before. Leaving a fast not joined is a 400 with "
+    "`code: not_joined`: a client retrying a leave can treat that code as success. PUT and "
+    "PATCH do the same.",
+    examples=examples_for("leave-fast"),
+)
 class FastLeaveApi(_MembershipApi):
-    @extend_schema(
-        request=FastMembershipInputSerializer,
-        responses={200: LeftSerializer, **WRITE_ERRORS},
-        summary="Leave a fast",
-        description="Leave a fast joined before. Leaving a fast not joined is a 400 with "
-        "`code: not_joined`: a client retrying a leave can treat that code as success. PUT and "
-        "PATCH do the same.",
-        examples=[MEMBERSHIP_REQUEST_EXAMPLE, *examples_for("leave-fast")],
-    )
-    def put(self, request: Request) -> Response:
-        fast_id = self.fast_id(request)
-        try:
-            fast_leave(profile=request.user.profile, fast_id=fast_id)  # type: ignore[union-attr]
-        except FastNotFound:
-            raise NotFound("Fast not found.", code="fast_not_found") from None
-        except NotJoined:
-            raise BadRequest("You are not part of this fast.", code="not_joined") from None
-        return Response({"detail": "Successfully left the fast."})
-
-    patch = put
+    change = staticmethod(fast_leave)
+    answer = {"detail": "Successfully left the fast."}
 
 
 class FastStatsApi(APIView):
