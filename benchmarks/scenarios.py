@@ -21,6 +21,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from hub.models import Church, Fast, Profile
 from hub.services.fasts import fast_days_add
 from hub.services.memberships import memberships_bulk_join
+from hub.testing import accounts_bulk_create
 
 # Half-width of the fast list's default date range (docs/API.md §3.5).
 LIST_HALF_RANGE_DAYS = 180
@@ -182,22 +183,14 @@ def _participants_add(*, fast_id: int, count: int, now: dt.datetime) -> None:
     """``count`` more members of a fast: users (profiles come from the trigger), then rows."""
     if count <= 0:
         return
-    User.objects.bulk_create(
-        (
-            User(
-                username=f"member{i}@example.org",
-                email=f"member{i}@example.org",
-                password=UNUSABLE_PASSWORD_PREFIX,
-                date_joined=now - dt.timedelta(seconds=count - i),
-            )
-            for i in range(count)
-        ),
-        batch_size=BATCH_SIZE,
+    profile_ids = accounts_bulk_create(
+        emails=[f"member{i}@example.org" for i in range(count)],
+        newest_joined=now - dt.timedelta(seconds=1),
     )
-    members = Profile.objects.filter(user__username__startswith="member")
+    members = Profile.objects.filter(pk__in=profile_ids)
     members.update(name=Concat(Value("Member "), Cast("pk", CharField())))
     memberships_bulk_join(
-        pairs=[(profile_id, fast_id) for profile_id in members.values_list("pk", flat=True)],
+        pairs=[(profile_id, fast_id) for profile_id in profile_ids],
         batch_size=BATCH_SIZE,
     )
 

@@ -16,6 +16,7 @@ from PIL import Image
 from hub.models import Church, Fast
 from hub.services.fasts import fast_days_add
 from hub.services.memberships import memberships_bulk_join
+from hub.testing import accounts_bulk_create
 from tests.factories import ChurchFactory, make_user
 
 PASSWORD = "a-strong-Passw0rd!"
@@ -50,23 +51,11 @@ def join_all(user: User, fasts: list[Fast]) -> None:
 
 
 def add_participants(fast: Fast, count: int) -> None:
-    now = timezone.now()
-    users = User.objects.bulk_create(
-        [
-            User(
-                username=f"p{fast.pk}-{i}@example.org",
-                email=f"p{fast.pk}-{i}@example.org",
-                password="!",
-                date_joined=now - dt.timedelta(seconds=count - i),
-            )
-            for i in range(count)
-        ],
-        batch_size=2000,
+    profile_ids = accounts_bulk_create(
+        emails=[f"p{fast.pk}-{i}@example.org" for i in range(count)],
+        newest_joined=timezone.now() - dt.timedelta(seconds=1),
     )
-    profiles = dict(
-        User.objects.filter(pk__in=[u.pk for u in users]).values_list("pk", "profile__pk")
-    )
-    memberships_bulk_join(pairs=[(profiles[u.pk], fast.pk) for u in users])
+    memberships_bulk_join(pairs=[(profile_id, fast.pk) for profile_id in profile_ids])
 
 
 def build_world(

@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from hub.models import Church, Fast, Profile
-from hub.services.memberships import fast_join
+from hub.services.memberships import fast_join, memberships_bulk_join
+from hub.testing import accounts_bulk_create
 from tests.api.fasts.conftest import NOW, day, detail_of, error_body, fast_in, ok
 from tests.factories import make_user
 
@@ -48,25 +49,15 @@ def user_joined_at(church: Church, joined: dt.datetime, fast: Fast, **fields: ob
 
 def many_participants(church: Church, fast: Fast, n: int) -> list[int]:
     """``n`` participants, oldest account first; returns their profile ids in that order."""
-    password = make_password("a-strong-Passw0rd!")
-    User.objects.bulk_create(
-        User(
-            username=f"bulk{i}@example.org",
-            email=f"bulk{i}@example.org",
-            password=password,
-            date_joined=NOW - dt.timedelta(days=n - i),
-        )
-        for i in range(n)
+    profile_ids = accounts_bulk_create(
+        emails=[f"bulk{i}@example.org" for i in range(n)],
+        password_hash=make_password("a-strong-Passw0rd!"),
+        newest_joined=NOW - dt.timedelta(days=1),
+        spacing=dt.timedelta(days=1),
     )
-    profiles = list(
-        Profile.objects.filter(user__username__startswith="bulk")
-        .select_related("user")
-        .order_by("user__date_joined")
-    )
-    assert len(profiles) == n
-    for profile in profiles:
-        fast_join(profile=profile, fast_id=fast.pk)
-    return [profile.pk for profile in profiles]
+    Profile.objects.filter(pk__in=profile_ids).update(church=church)
+    memberships_bulk_join(pairs=[(profile_id, fast.pk) for profile_id in profile_ids])
+    return profile_ids
 
 
 def test_ordered_by_account_creation_then_id(
