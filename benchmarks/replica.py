@@ -22,8 +22,8 @@ import statistics
 import time
 from typing import Any
 
-from tests.live import PostgresCluster, Reply
 from tests.ops.replica_stack import TIMING, ReplicaStack, replica_stack, served_by
+from tests.support.live import PostgresCluster, Reply
 
 POLL_SECONDS = 0.01
 

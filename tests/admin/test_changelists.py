@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from hub.models import Fast
 from hub.services.memberships import fast_join
-from tests.factories import ChurchFactory, FastFactory, make_fast, make_user
+from tests.support.factories import ChurchFactory, FastFactory, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hub.models import Day, Fast
-from tests.factories import ChurchFactory, make_fast
+from tests.support.factories import ChurchFactory, make_fast
 
 pytestmark = pytest.mark.django_db
 

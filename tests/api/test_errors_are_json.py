@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from config import urls
 from hub.api.errors import csrf_failure, server_error
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.db.models import F
 
 from hub.models import Church, Day, Fast, MemberDay, Membership, Profile
 from hub.services.stored_values import stored_values_audit
-from tests.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.factories import ChurchFactory, join, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ PostgreSQL cluster (initdb/pg_ctl in a temporary directory), both on free loopba
 migrated and seeded database, and gunicorn with the production settings pointing at them. The
 outer run's DATABASE_URL and REDIS_URL are never used, and the shared servers are never touched.
 Every fixture stops what it started and removes its directory, also when setup fails halfway.
-The servers themselves are the shared helpers of ``tests/live.py``.
+The servers themselves are the shared helpers of ``tests/support/live.py``.
 """
 
 import json
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.live import (
+from tests.support.live import (
     LiveServer,
     PostgresCluster,
     RedisServer,

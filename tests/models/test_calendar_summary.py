@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from hub.models import Day, Fast
-from tests.factories import ChurchFactory, make_fast
+from tests.support.factories import ChurchFactory, make_fast
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from hub.models import Fast, Membership, Profile
 from hub.services.memberships import fast_join
-from tests.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import ChurchFactory, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from hub.models import Church, Day, Fast, MemberDay, Membership, Profile
 from hub.services.memberships import fast_join, fast_leave
 from hub.services.stored_values import stored_values_audit
 from tests.conftest import bearer_for
-from tests.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.factories import ChurchFactory, join, make_fast, make_user
 
 
 @dataclass

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.live import (
+from tests.support.live import (
     LiveServer,
     RedisServer,
     Reply,

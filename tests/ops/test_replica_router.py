@@ -37,7 +37,7 @@ from hub.db_routers import (
     use_primary,
 )
 from hub.models import Church, Fast
-from tests.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import ChurchFactory, make_fast, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN_MIDDLEWARE = "hub.db_routers.ReplicaPinMiddleware"

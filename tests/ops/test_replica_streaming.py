@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.live import Reply, wait_until
 from tests.ops.replica_stack import ReplicaStack, replica_stack, served_by
+from tests.support.live import Reply, wait_until
 
 # One worker runs them all (scripts/test distributes by group): the stack is built once.
 pytestmark = pytest.mark.xdist_group("replica-streaming")

@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 
-from tests.live import free_port
+from tests.support import processes
+from tests.support.live import free_port
+from tests.support.processes import succeeded
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -58,14 +60,7 @@ def production_env(tmp: Path, database_url: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(  # noqa: S603 - fixed argv built in this module
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
+    succeeded(processes.manage(env, *args, timeout=300))
 
 
 @dataclass

@@ -14,10 +14,10 @@ from django.urls import reverse
 from hub.caching import Representation
 from hub.models import Day, Fast
 from hub.services.memberships import fast_join, fast_leave
-from tests.factories import make_user
 from tests.performance.catalogue import Call
 from tests.performance.harness import send
 from tests.performance.worlds import World, build_world
+from tests.support.factories import make_user
 
 
 def _get(

@@ -27,7 +27,7 @@ from rest_framework.test import APIClient
 from hub.caching import REPRESENTATIONS, VERSION_BUMPED_BY
 from hub.models import Church, Day, Fast
 from tests.conftest import bearer_for
-from tests.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.factories import ChurchFactory, join, make_fast, make_user
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from hub.models import Membership
 from hub.services.memberships import fast_join, fast_leave
-from tests.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import ChurchFactory, make_fast, make_user
 
 
 @pytest.mark.postgres

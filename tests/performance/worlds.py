@@ -17,7 +17,7 @@ from hub.models import Church, Fast
 from hub.services.fasts import fast_days_add
 from hub.services.memberships import memberships_bulk_join
 from hub.testing import accounts_bulk_create
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
 PASSWORD = "a-strong-Passw0rd!"
 

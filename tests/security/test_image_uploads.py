@@ -35,7 +35,7 @@ from rest_framework.test import APIClient
 
 from hub.models import Fast, Profile
 from hub.services import accounts, images
-from tests.factories import ChurchFactory, FastFactory, make_user
+from tests.support.factories import ChurchFactory, FastFactory, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = reverse("profile-image-upload")

@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 import redis
 
-from tests.live import RedisServer, free_port
 from tests.ops.test_serving import GUNICORN, ROOT, manage, production_env
+from tests.support.live import RedisServer, free_port
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 

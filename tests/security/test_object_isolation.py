@@ -18,7 +18,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from hub.models import Church, Fast
-from tests.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import ChurchFactory, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 

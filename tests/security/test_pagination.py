@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from hub.models import Church, Fast
 from hub.services.memberships import fast_join
-from tests.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import ChurchFactory, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 

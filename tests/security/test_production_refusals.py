@@ -10,16 +10,15 @@
 * ``HOST=0.0.0.0 scripts/serve``: refused (DEBUG pages and the demo passwords stay local).
 """
 
-import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from config.settings.env import smtp_url
 from config.settings.hardening import secret_problem
+from tests.support.processes import clean_env, manage, run
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG = secrets.token_urlsafe(50)
@@ -31,40 +30,22 @@ GOOD = {
     "PASSWORD_RESET_URL": "https://app.example.org/reset-password",
     "MEDIA_URL": "https://media.example.org/",
 }
-OWN_VARIABLES = ("SECRET_KEY", "JWT_", "EMAIL_", "PASSWORD_RESET_", "MEDIA_", "AWS_", "DEBUG")
 
 
 def _env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith((*OWN_VARIABLES, "DJANGO_", "PYTEST_", "DATABASE_", "REDIS_"))
-    }
-    env.update(
+    return clean_env(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DATABASE_URL=f"sqlite:///{tmp_path / 'fasthub.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),
-        **GOOD,
+        **{**GOOD, **changes},
     )
-    for key, value in changes.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return env
 
 
-def _manage(tmp_path: Path, *args: str, **changes: str | None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - fixed argv, this interpreter
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=_env(tmp_path, **changes),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def _manage(
+    tmp_path: Path, *args: str, **changes: str | None
+) -> "subprocess.CompletedProcess[str]":
+    return manage(_env(tmp_path, **changes), *args)
 
 
 def test_the_good_configuration_passes_the_deployment_checks(tmp_path: Path) -> None:
@@ -208,14 +189,9 @@ def test_a_reset_link_to_localhost_or_plain_http_is_a_deployment_warning(
 
 
 def test_serve_production_refuses_to_start_on_a_deployment_warning(tmp_path: Path) -> None:
-    result = subprocess.run(
-        ["bash", "scripts/serve-production"],  # noqa: S607
-        cwd=ROOT,
-        env=_env(tmp_path, MEDIA_URL="/media/", SKIP_MIGRATE="1"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run(
+        ["bash", "scripts/serve-production"],
+        _env(tmp_path, MEDIA_URL="/media/", SKIP_MIGRATE="1"),
     )
     assert result.returncode != 0
     assert "hub.W001" in result.stdout + result.stderr
@@ -226,15 +202,7 @@ def test_serve_production_refuses_to_start_on_a_deployment_warning(tmp_path: Pat
 def test_the_development_server_refuses_a_network_address(tmp_path: Path, host: str) -> None:
     env = _env(tmp_path, HOST=host)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    result = subprocess.run(
-        ["bash", "scripts/serve"],  # noqa: S607
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run(["bash", "scripts/serve"], env, timeout=60)
     assert result.returncode == 2
     assert f"refusing HOST={host}" in result.stderr
     assert not (tmp_path / "fasthub.sqlite3").exists()  # nothing migrated, nothing served

@@ -19,9 +19,9 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken
 
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.factories.UserFactory's password
+PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 LOGIN = reverse("token_obtain_pair")
 REFRESH = reverse("token_refresh")
 LOGOUT = reverse("token_logout")

@@ -19,7 +19,7 @@ from django.core import mail
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

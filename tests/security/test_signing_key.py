@@ -3,13 +3,12 @@
 (That production refuses to start without SECRET_KEY is tested in tests/settings.)
 """
 
-import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.processes import clean_env, manage
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = secrets.token_urlsafe(50)
@@ -22,26 +21,16 @@ PRINT_KEY = (
 
 
 def _signing_key(**env: str) -> str:
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "JWT_SIGNING_KEY", "DEBUG"}
-        and not key.startswith(("DJANGO_", "PYTEST_"))
-    }
-    base.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        ALLOWED_HOSTS="x",
-        EMAIL_URL="smtp://mail.example.org",
-        **env,
-    )
-    result = subprocess.run(  # noqa: S603 - fixed argv, this interpreter
-        [sys.executable, "manage.py", "shell", "-c", PRINT_KEY],
-        cwd=ROOT,
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = manage(
+        clean_env(
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            ALLOWED_HOSTS="x",
+            EMAIL_URL="smtp://mail.example.org",
+            **env,
+        ),
+        "shell",
+        "-c",
+        PRINT_KEY,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.split("KEY=", 1)[1].strip()

@@ -25,9 +25,9 @@ from hub.api.throttles import (
     rate_limit_hit,
 )
 from hub.services.accounts import email_normalize
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.factories.UserFactory's password
+PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 LOGIN = reverse("token_obtain_pair")
 RESET = reverse("password_reset")
 CONFIRM = reverse("password_reset_confirm")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from hub.models import Church, Profile
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

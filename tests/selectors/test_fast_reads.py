@@ -21,7 +21,7 @@ from hub.models import Church, Day, Fast, Membership
 from hub.selectors import fasts as selectors
 from hub.selectors.compiled import PreparedQuery
 from hub.services.memberships import fast_join
-from tests.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import ChurchFactory, make_fast, make_user
 
 TODAY = dt.date(2026, 3, 10)
 TODAYS = (TODAY, TODAY + dt.timedelta(days=30), TODAY - dt.timedelta(days=30))

@@ -17,7 +17,7 @@ from hub.services.fasts import (
     fast_days_review,
     fast_pattern_detect,
 )
-from tests.factories import ChurchFactory, make_fast
+from tests.support.factories import ChurchFactory, make_fast
 
 WEDNESDAY, FRIDAY = 2, 4
 

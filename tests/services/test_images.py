@@ -9,7 +9,7 @@ from PIL import Image
 
 from hub.models import Fast
 from hub.services import images
-from tests.factories import ChurchFactory, FastFactory
+from tests.support.factories import ChurchFactory, FastFactory
 
 
 def picture(fmt: str = "JPEG", size: tuple[int, int] = (1600, 900)) -> bytes:

@@ -10,7 +10,7 @@ from rest_framework.test import APIRequestFactory
 from hub.api.errors import exception_handler
 from hub.models import Fast
 from hub.services.transactions import WriteConflict, atomic_with_retry, is_write_conflict
-from tests.factories import ChurchFactory, make_fast
+from tests.support.factories import ChurchFactory, make_fast
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

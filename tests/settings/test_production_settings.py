@@ -1,33 +1,15 @@
 """Production settings pass Django's deployment checks and refuse to start without a secret."""
 
 import json
-import os
 import secrets
 import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.support.processes import clean_env, manage, python
 
 
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "JWT_SIGNING_KEY", "ALLOWED_HOSTS", "MEDIA_URL"}
-        and not key.startswith(("EMAIL_", "PASSWORD_RESET_", "AWS_"))
-    }
-    base.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
-    return subprocess.run(  # noqa: S603 - fixed arguments, this interpreter
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def _manage(*args: str, **env: str) -> "subprocess.CompletedProcess[str]":
+    return manage(clean_env(DJANGO_SETTINGS_MODULE="config.settings.production", **env), *args)
 
 
 def test_check_deploy_passes_at_warning_level() -> None:
@@ -65,19 +47,7 @@ def _settings_of(module: str, names: list[str], **env: str) -> dict[str, object]
         "import json, django; django.setup(); from django.conf import settings as s; "
         f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
     )
-    result = subprocess.run(  # noqa: S603 - fixed arguments, this interpreter
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))},
-            "DJANGO_SETTINGS_MODULE": module,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = python(clean_env(DJANGO_SETTINGS_MODULE=module, **env), "-c", code, timeout=120)
     assert result.returncode == 0, result.stderr
     values: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
     return values

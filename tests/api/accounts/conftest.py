@@ -9,7 +9,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from hub.models import Church
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
 PASSWORD = "a-strong-Passw0rd!"  # the factories' password
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from hub.models import Church, Fast, Membership, Profile
 from hub.services.memberships import fast_join
 from tests.api.accounts.conftest import PASSWORD, image_bytes
-from tests.factories import make_fast, make_user
+from tests.support.factories import make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 

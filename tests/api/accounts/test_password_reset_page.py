@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 
 def test_the_mailed_link_opens_a_page_with_the_code(db: None, settings) -> None:  # type: ignore[no-untyped-def]

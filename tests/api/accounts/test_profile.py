@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from hub.models import Church, Profile
-from tests.factories import ChurchFactory
+from tests.support.factories import ChurchFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from hub.models import Church, Profile
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 URL = reverse("auth_register")
 STRONG = "Blue-Lantern-Orchard-42"

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from hub.api.serializers.fasts import FastSerializer
 from hub.models import Church, Fast
-from tests.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import ChurchFactory, make_fast, make_user
 
 TODAY = dt.date(2026, 3, 10)
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)

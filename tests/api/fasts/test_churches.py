@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.api.fasts.conftest import error_body, ok
-from tests.factories import ChurchFactory
+from tests.support.factories import ChurchFactory
 
 pytestmark = pytest.mark.django_db
 

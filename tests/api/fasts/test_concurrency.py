@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from hub.models import Fast, Membership
 from tests.api.fasts.conftest import day, fast_in, ok
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -126,7 +126,7 @@ def test_list_and_stats_show_a_new_day_at_once(
 def test_list_follows_the_callers_church_change(
     client_for: Callable[[User], APIClient], church: Church, member: User
 ) -> None:
-    from tests.factories import ChurchFactory
+    from tests.support.factories import ChurchFactory
 
     mine = fast_in(church, start=day(0), days=1)
     other_church = ChurchFactory(name="New parish")

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from hub.models import Church
 from hub.services.memberships import fast_join
 from tests.api.fasts.conftest import FAST_KEYS, day, detail_of, error_body, fast_in, iso, ok
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

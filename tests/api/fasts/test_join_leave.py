@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from hub.models import Church, Fast, Membership
 from hub.services.memberships import fast_join
 from tests.api.fasts.conftest import day, detail_of, error_body, fast_in, ok
-from tests.factories import ChurchFactory, make_user
+from tests.support.factories import ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from hub.models import Church, Fast, Profile
 from hub.services.memberships import fast_join, memberships_bulk_join
 from hub.testing import accounts_bulk_create
 from tests.api.fasts.conftest import NOW, day, detail_of, error_body, fast_in, ok
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,9 @@ from typing import Any, NoReturn
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.processes import clean_env, python, succeeded
+
+ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
@@ -506,61 +508,34 @@ def server_env(
 ) -> dict[str, str]:
     """Production settings for a live server on loopback; none of the outer run's database,
     cache or throttle settings leak in."""
-    inherited = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(
-            (
-                "DJANGO_",
-                "PYTEST_",
-                "DATABASE_",
-                "REDIS_",
-                "CACHE_",
-                "THROTTLE_",
-                "JWT_",
-                "DB_",
-                "REPLICA_",
-                "EMAIL_",
-            )
-        )
-    }
-    return {
-        **inherited,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secret_key,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "DB_CONNECT_TIMEOUT": "2",
-        "STATIC_ROOT": str(workdir / "static"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "EMAIL_ALLOW_LOCAL_BACKEND": "true",
-        "LOG_FORMAT": "text",
-        "PASSWORD_RESET_EMAIL_IN_BACKGROUND": "false",
+    return clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secret_key,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DB_CONNECT_TIMEOUT="2",
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        EMAIL_ALLOW_LOCAL_BACKEND="true",
+        LOG_FORMAT="text",
+        PASSWORD_RESET_EMAIL_IN_BACKGROUND="false",
         # The suites send a few hundred requests from one address in seconds.
-        "THROTTLE_LOGIN_IP": "100000/min",
-        "THROTTLE_LOGIN_ACCOUNT": "100000/min",
-        "THROTTLE_REFRESH": "100000/min",
-        "THROTTLE_REGISTER": "100000/min",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_THREADS": "4",
-        "GUNICORN_MAX_REQUESTS": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
+        THROTTLE_LOGIN_IP="100000/min",
+        THROTTLE_LOGIN_ACCOUNT="100000/min",
+        THROTTLE_REFRESH="100000/min",
+        THROTTLE_REGISTER="100000/min",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="4",
+        GUNICORN_MAX_REQUESTS="0",
+        PYTHONUNBUFFERED="1",
+    )
 
 
 def run_python(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603 - fixed argv built here
-        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, timeout=180, check=False
-    )
-    if result.returncode != 0:
-        raise AssertionError(
-            f"python {' '.join(args)} failed:\n{result.stdout.decode()[-2000:]}"
-            f"\n{result.stderr.decode()[-4000:]}"
-        )
-    return result.stdout.decode()
+    return succeeded(python(env, *args))
 
 
 def start_gunicorn(env: dict[str, str], workdir: Path, *, timeout: float = 30.0) -> LiveServer:
