@@ -20,7 +20,7 @@ Keys
 Two keys guard logins and password resets: the client IP (one machine trying many accounts)
 and the account (many machines trying one account). The account key is the identity the login
 actually authenticates (``username``, else ``email``, validated by the same serializer as the
-view) normalised by ``hub.services.accounts.email_normalize``, the lookup's own normalisation,
+view) normalised by ``hub.identity.email_normalize``, the lookup's own normalisation,
 so no spelling of one account (letter case, spaces, Unicode case folds) gets a fresh counter.
 It is hashed: no email is written to the cache.
 
@@ -42,7 +42,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from hub.api.serializers.accounts import PasswordResetInputSerializer, TokenObtainInputSerializer
-from hub.services.accounts import email_normalize
+from hub.identity import email_normalize
 
 KEY_PREFIX = "throttle"
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # as DRF reads "10/min", "3/hour"

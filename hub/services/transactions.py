@@ -10,7 +10,8 @@ as "database unavailable").
 from collections.abc import Callable
 from typing import Literal, TypeVar
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, router, transaction
+from django.db.models import Model
 
 T = TypeVar("T")
 
@@ -64,3 +65,8 @@ def atomic_with_retry(work: Callable[[], T], *, attempts: int = 2) -> T:
             if attempt == attempts:
                 raise WriteConflict from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def write_alias(model: type[Model]) -> str:
+    """The database alias writes to ``model`` go to (reads that must not lag use it too)."""
+    return router.db_for_write(model) or "default"

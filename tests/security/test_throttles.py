@@ -24,7 +24,7 @@ from hub.api.throttles import (
     account_ident,
     rate_limit_hit,
 )
-from hub.services.accounts import email_normalize
+from hub.identity import email_normalize
 from tests.support.factories import ChurchFactory, make_user
 
 PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password

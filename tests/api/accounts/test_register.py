@@ -188,11 +188,12 @@ def test_over_long_strings(church: Church) -> None:
 
 def test_registration_is_one_transaction(church: Church, monkeypatch: pytest.MonkeyPatch) -> None:
     from hub.services import accounts
+    from hub.services.accounts import registration
 
     def fail(**kwargs: Any) -> None:
         raise RuntimeError("token store down")
 
-    monkeypatch.setattr(accounts, "refresh_token_issue", fail)
+    monkeypatch.setattr(registration, "refresh_token_issue", fail)
     with pytest.raises(RuntimeError):
         accounts.user_register(email="anna@example.org", password=STRONG, church=church)
     assert not User.objects.exists()
