@@ -8,8 +8,9 @@ from django import forms
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 
+from hub.limits import MAX_FAST_DAYS
 from hub.models import Church
-from hub.services.fasts import MAX_FAST_DAYS, WEEKDAY_NAMES, DayPattern
+from hub.services.fasts import WEEKDAY_NAMES, DayPattern
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 # The admin's own widgets, so these forms look like its change forms.

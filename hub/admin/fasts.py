@@ -29,11 +29,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from hub.admin.fast_forms import FastCopyForm, FastFromRangeForm, StaffForm
+from hub.limits import MAX_FAST_DAYS
 from hub.models import Day, Fast, Profile
 from hub.selectors.days import fast_dates
 from hub.selectors.participants import participants_for_staff_page
 from hub.services.fasts import (
-    MAX_FAST_DAYS,
     WEEKDAY_NAMES,
     DayPattern,
     fast_copy,

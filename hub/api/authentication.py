@@ -14,7 +14,7 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidTok
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
-from hub.api.converters import MAX_ID
+from hub.limits import MAX_ID
 from hub.selectors.compiled import PreparedQuery
 
 # Who is calling: the user with the profile and its church (select_related), by the token's id.

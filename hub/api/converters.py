@@ -1,6 +1,6 @@
 """Path converters: an id is a positive 64-bit integer, anything else is simply not found."""
 
-MAX_ID = 2**63 - 1
+from hub.limits import MAX_ID
 
 
 class IdConverter:

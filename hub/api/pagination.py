@@ -11,9 +11,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from hub.api.errors import BadRequest
-
-PAGE_SIZE = 10
-MAX_LIMIT = 100
+from hub.limits import PAGE_SIZE
 
 
 def page_param(request: Request) -> tuple[int, int]:

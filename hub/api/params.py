@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from rest_framework.request import Request
 
-from hub.api.converters import MAX_ID
 from hub.api.errors import BadRequest
+from hub.limits import MAX_ID
 from hub.models import Church, Profile
 from hub.selectors.churches import church_by_id
 from hub.validators import timezone_or_none

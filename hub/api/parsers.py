@@ -14,7 +14,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-MAX_JSON_DEPTH = 32
+from hub.limits import MAX_JSON_DEPTH
+
 _TOO_DEEP = f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels."
 
 

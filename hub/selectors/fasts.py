@@ -33,10 +33,6 @@ from django.db.models.functions import Coalesce
 from hub.models import Day, Fast, Membership
 from hub.selectors.compiled import PreparedQuery
 
-# The widest date range a fast list may ask for; keeps the bare-array list bounded.
-MAX_RANGE_DAYS = 731
-
-
 # --- The computed fields, each defined once ----------------------------------------------------
 
 

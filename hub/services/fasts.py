@@ -23,9 +23,8 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from hub.limits import MAX_FAST_DAYS
 from hub.models import Church, Day, Fast
-
-MAX_FAST_DAYS = 400
 
 
 def fast_create(

@@ -31,6 +31,8 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from hub.limits import PROFILE_THUMBNAIL_SIZE, megabytes
+
 if TYPE_CHECKING:
     from hub.models import Fast
 
@@ -59,7 +61,6 @@ MAX_SIDE = {"JPEG": 65_535, "HEIF": 16_384, "PNG": 16_384, "WEBP": 16_383}
 # Stored images are at most this many pixels on their longest side.
 STORED_MAX_SIDE = 2048
 JPEG_QUALITY = 85
-PROFILE_THUMBNAIL_SIZE = (100, 100)
 FAST_THUMBNAIL_WIDTH = 800
 # Images wider than this are scaled to FAST_THUMBNAIL_WIDTH whatever their height.
 _ANY_HEIGHT = 1 << 30
@@ -127,7 +128,7 @@ def image_normalize(*, source: IO[bytes], max_bytes: int | None = None) -> Image
     if max_bytes is not None:
         size = _byte_size(source)
         if size > max_bytes:
-            raise ImageTooLarge(f"The image is larger than {max_bytes // (1024 * 1024)} MB.")
+            raise ImageTooLarge(f"The image is larger than {megabytes(max_bytes)} MB.")
     return image_open(source=source)
 
 

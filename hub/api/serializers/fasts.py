@@ -13,9 +13,9 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from hub.api.converters import MAX_ID
 from hub.api.serializers.churches import ChurchSerializer
 from hub.api.serializers.media import absolute_media_url
+from hub.limits import MAX_ID
 from hub.models import Fast
 
 

@@ -1,9 +1,11 @@
 """The caller's profile (docs/API.md §4.5 Profile) and its image upload."""
 
+from django.conf import settings
 from rest_framework import serializers
 
 from hub.api.serializers.accounts import validate_clean_name
 from hub.api.serializers.media import absolute_media_url
+from hub.limits import megabytes
 from hub.models import Profile
 from hub.validators import validate_timezone
 
@@ -124,8 +126,9 @@ class ProfileImageInputSerializer(serializers.Serializer):
         allow_empty_file=False,
         allow_null=True,
         max_length=255,
-        help_text="The picture (JPEG, PNG, WebP or HEIC, at most 5 MB); an empty value removes "
-        "the current one.",
+        help_text="The picture (JPEG, PNG, WebP or HEIC, at most "
+        f"{megabytes(settings.PROFILE_IMAGE_MAX_BYTES)} MB); an empty value removes the current "
+        "one.",
     )
 
 

@@ -7,9 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
+from hub.api.pagination import page_envelope, page_param
 from hub.api.schema import NOT_FOUND, PAGE_NOT_FOUND, PAGE_PARAM, examples_for, id_param, page_of
 from hub.api.serializers.churches import ChurchSerializer
+from hub.limits import PAGE_SIZE
 from hub.selectors.churches import church_by_id, churches_page
 
 

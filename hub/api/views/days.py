@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
+from hub.api.pagination import page_envelope, page_param
 from hub.api.schema import (
     NOT_FOUND_OR_PAGE,
     PAGE_NOT_FOUND,
@@ -18,6 +18,7 @@ from hub.api.schema import (
     page_of,
 )
 from hub.api.serializers.days import DaySerializer, day_data
+from hub.limits import PAGE_SIZE
 from hub.selectors.days import fast_days_page, profile_days_page
 from hub.selectors.fasts import fast_day_count
 

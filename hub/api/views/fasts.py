@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.errors import BadRequest
-from hub.api.pagination import PAGE_SIZE, page_envelope, page_param
+from hub.api.pagination import page_envelope, page_param
 from hub.api.params import caller_profile, church_context, iso_date_param, request_today
 from hub.api.schema import (
     BAD_REQUEST,
@@ -48,9 +48,9 @@ from hub.api.serializers.fasts import (
 )
 from hub.api.serializers.stats import StatsSerializer
 from hub.caching import FAST_DETAIL, FAST_LIST, JOINED_FASTS, STATS
+from hub.limits import MAX_RANGE_DAYS, PAGE_SIZE
 from hub.models import Fast, Profile
 from hub.selectors.fasts import (
-    MAX_RANGE_DAYS,
     fast_detail,
     fast_list_for_church,
     fasts_by_feast_date_page,

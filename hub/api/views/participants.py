@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api.errors import BadRequest
-from hub.api.pagination import MAX_LIMIT, int_param, limit_offset_envelope
+from hub.api.pagination import int_param, limit_offset_envelope
 from hub.api.schema import (
     BAD_REQUEST,
     NOT_FOUND,
@@ -23,11 +23,9 @@ from hub.api.schema import (
     page_of,
 )
 from hub.api.serializers.participants import ParticipantSerializer, participant_data
+from hub.limits import MAX_LIMIT, PARTICIPANTS_DEFAULT_LIMIT, PARTICIPANTS_PAGE_DEFAULT_LIMIT
 from hub.selectors.fasts import fast_participant_count
 from hub.selectors.participants import participants_page
-
-PLAIN_DEFAULT_LIMIT = 6
-PAGINATED_DEFAULT_LIMIT = 10
 
 
 def _participant_count_or_404(fast_id: int) -> int:
@@ -66,7 +64,7 @@ class FastParticipantsApi(APIView):
         try:
             limit = int(raw)
         except ValueError:
-            limit = PLAIN_DEFAULT_LIMIT  # the original service's behaviour, kept for clients
+            limit = PARTICIPANTS_DEFAULT_LIMIT  # the original service's behaviour, kept for clients
         if limit < 0:
             raise BadRequest("limit must not be negative.", code="invalid_parameter")
         limit = min(limit, MAX_LIMIT)
@@ -105,7 +103,8 @@ class FastParticipantsPaginatedApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         # limit=0 is a 400: an empty page whose next link was itself made clients loop forever.
         limit = min(
-            int_param(request, "limit", default=PAGINATED_DEFAULT_LIMIT, minimum=1), MAX_LIMIT
+            int_param(request, "limit", default=PARTICIPANTS_PAGE_DEFAULT_LIMIT, minimum=1),
+            MAX_LIMIT,
         )
         offset = int_param(request, "offset", default=0)
         count = _participant_count_or_404(pk)

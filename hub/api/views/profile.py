@@ -29,15 +29,14 @@ from hub.api.serializers.profile import (
     ProfileUpdateInputSerializer,
 )
 from hub.api.throttles import ImageUploadThrottle
+from hub.limits import image_too_large_message
 from hub.models import Profile
 from hub.services import accounts, images
 
 TAG = "profile"
 _400 = INVALID_BODY
 _401 = UNAUTHENTICATED
-_413 = error_response(
-    f"The image is larger than {settings.PROFILE_IMAGE_MAX_BYTES // (1024 * 1024)} MB."
-)
+_413 = error_response(image_too_large_message())
 _415 = UNSUPPORTED_MEDIA
 _429 = THROTTLED
 # Multipart framing (boundaries, part headers) on top of the file itself.
@@ -139,7 +138,7 @@ class ProfileImageApi(APIView):
             declared_length = 0
         if declared_length > max_bytes + MULTIPART_OVERHEAD_BYTES:
             # Refuse before reading the body at all.
-            raise PayloadTooLarge(_too_large_message(max_bytes))
+            raise PayloadTooLarge(image_too_large_message())
         if "profile_image" not in request.data:
             raise exceptions.ValidationError({"profile_image": ["No file was submitted."]})
         raw = request.data.get("profile_image")
@@ -153,14 +152,10 @@ class ProfileImageApi(APIView):
                 profile=_caller_profile(request), upload=upload
             )
         except images.ImageTooLarge as exc:
-            raise PayloadTooLarge(_too_large_message(max_bytes)) from exc
+            raise PayloadTooLarge(image_too_large_message()) from exc
         except images.ImageInvalid as exc:
             raise exceptions.ValidationError({"profile_image": [str(exc)]}) from exc
         except accounts.ProfileGone as exc:
             # The account was deleted while this upload was decoded; its files are removed.
             raise exceptions.AuthenticationFailed(str(exc), code="user_not_found") from exc
         return Response(ProfileImageOutputSerializer(profile, context={"request": request}).data)
-
-
-def _too_large_message(max_bytes: int) -> str:
-    return f"The image is larger than {max_bytes // (1024 * 1024)} MB."
