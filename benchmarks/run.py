@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import django
 
+from tests.support.catalogue import READS, Read
+
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
 
@@ -51,44 +53,21 @@ class BenchmarkError(Exception):
 
 @dataclass(frozen=True)
 class Endpoint:
-    name: str
+    read: Read  # from the catalogue the cost tests share (tests.support.catalogue)
     # Series in which the response itself grows with the data ("fd": fasts x days).
-    output_grows_in: tuple[str, ...]
-    request: Callable[["ScenarioData"], tuple[dict[str, Any], dict[str, str]]]
+    output_grows_in: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.read.name
 
 
-def _none(data: "ScenarioData") -> tuple[dict[str, Any], dict[str, str]]:
-    return {}, {}
-
-
-def _target(data: "ScenarioData") -> tuple[dict[str, Any], dict[str, str]]:
-    return {"pk": data.target_fast_id}, {}
-
-
-def _church(data: "ScenarioData") -> tuple[dict[str, Any], dict[str, str]]:
-    return {"pk": data.church_id}, {}
-
-
-def _feast(data: "ScenarioData") -> tuple[dict[str, Any], dict[str, str]]:
-    return {}, {"date": data.target_feast_date.isoformat()}
-
-
-ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("profile-detail", (), _none),
-    Endpoint("fast-stats", ("fd",), _none),
-    Endpoint("fast-list", ("fd",), _none),
-    Endpoint("fast-detail", (), _target),
-    Endpoint("fast-by-date", (), _none),
-    Endpoint("fast-by-feast-date", (), _feast),
-    Endpoint("fast-participants", (), _target),
-    Endpoint("fast-participants-paginated", (), _target),
-    Endpoint("fast-days-list", (), _target),
-    Endpoint("user-days", (), _none),
-    Endpoint("church-list", (), _none),
-    Endpoint("church-detail", (), _church),
-    Endpoint("fast_on_date", (), _none),
-    Endpoint("fast_on_date_user", (), _none),
-    Endpoint("health", (), _none),
+# The catalogue's reads this benchmark measures (the docs pages and the index are not data).
+GROWING = {"fast-stats": ("fd",), "fast-list": ("fd",)}
+ENDPOINTS: tuple[Endpoint, ...] = tuple(
+    Endpoint(read, GROWING.get(read.name, ()))
+    for read in READS
+    if read.name not in {"schema", "swagger-ui", "api-root"}
 )
 
 
@@ -114,32 +93,14 @@ class Measurement:
 
 
 def endpoints_available(names: list[str] | None = None) -> tuple[list[Endpoint], list[str]]:
-    """The endpoints to measure whose URL name resolves, and notes about the ones skipped."""
-    from django.urls import NoReverseMatch, reverse
-
+    """The endpoints to measure, and notes about names that are not GET endpoints here."""
     chosen = [e for e in ENDPOINTS if names is None or e.name in names]
     unknown = sorted(set(names or ()) - {e.name for e in ENDPOINTS})
-    notes = [f"{name}: not a GET endpoint of this benchmark" for name in unknown]
-    available = []
-    for endpoint in chosen:
-        kwargs = {"pk": 1} if endpoint.request in (_target, _church) else None
-        try:
-            reverse(endpoint.name, kwargs=kwargs)
-        except NoReverseMatch:
-            notes.append(f"{endpoint.name}: no URL with this name, skipped")
-            continue
-        available.append(endpoint)
-    return available, notes
+    return chosen, [f"{name}: not a GET endpoint of this benchmark" for name in unknown]
 
 
 def endpoint_url(endpoint: Endpoint, data: "ScenarioData") -> str:
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-
-    kwargs, query = endpoint.request(data)
-    url = reverse(endpoint.name, kwargs=kwargs or None)
-    return f"{url}?{urlencode(query)}" if query else url
+    return endpoint.read.path(data)
 
 
 def authenticated_client(data: "ScenarioData") -> "APIClient":

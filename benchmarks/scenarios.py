@@ -77,6 +77,7 @@ class ScenarioData:
     user: User
     access_token: str
     target_fast_id: int
+    target_day: dt.date  # the target fast's first day
     target_feast_date: dt.date
     today: dt.date
 
@@ -168,12 +169,14 @@ def scenario_build(scenario: Scenario) -> ScenarioData:
 
     heavy = User.objects.get(pk=heavy.pk)
     feast_date = target.culmination_feast_date
-    assert feast_date is not None
+    target_day = Fast.objects.values_list("first_day", flat=True).get(pk=target.pk)
+    assert feast_date is not None and target_day is not None
     return ScenarioData(
         church_id=church.pk,
         user=heavy,
         access_token=str(RefreshToken.for_user(heavy).access_token),
         target_fast_id=target.pk,
+        target_day=target_day,
         target_feast_date=feast_date,
         today=today,
     )

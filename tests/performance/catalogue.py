@@ -1,11 +1,11 @@
-"""One ready-to-send request per API URL name, so the cost tests exercise every endpoint.
+"""One ready-to-send request per API URL name, so the cost tests exercise every endpoint: the
+shared catalogue's reads (tests.support.catalogue, also the benchmark's), and the writes.
 
 ``prepare(world)`` does any setup outside the measured request (issuing a refresh token,
 a reset token) and returns what to send. ``test_every_url_is_measured`` fails when a URL
 name of the API has no entry here or no budget in hub.api.budgets.
 """
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.performance.worlds import PASSWORD, World, png_bytes
+from tests.support.catalogue import ANONYMOUS_READS, READS, Read
 
 
 @dataclass
@@ -29,16 +30,6 @@ class Call:
     authenticated: bool = True
     expected: int = 200
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _get(name: str, *, authenticated: bool = True, **kwargs: Any) -> Callable[[World], Call]:
-    return lambda world: Call(
-        "get", reverse(name, kwargs=kwargs or None), authenticated=authenticated
-    )
-
-
-def _fast_get(name: str) -> Callable[[World], Call]:
-    return lambda world: Call("get", reverse(name, kwargs={"pk": world.target.pk}))
 
 
 def _register(world: World) -> Call:
@@ -106,50 +97,13 @@ def _membership(name: str) -> Callable[[World], Call]:
     return lambda world: Call("put", reverse(name), {"fast_id": world.spare.pk})
 
 
-def _list_anonymous(name: str) -> Callable[[World], Call]:
-    return lambda world: Call(
-        "get", f"{reverse(name)}?church_id={world.church.pk}", authenticated=False
-    )
-
-
-def _by_date(world: World) -> Call:
-    return Call("get", f"{reverse('fast-by-date')}?date={world.target.first_day.isoformat()}")
-
-
-def _by_feast_date(world: World) -> Call:
-    return Call("get", f"{reverse('fast-by-feast-date')}?date={dt.date(2031, 1, 7).isoformat()}")
-
-
-def _legacy(name: str) -> Callable[[World], Call]:
-    def prepare(world: World) -> Call:
-        day = world.target.first_day
-        return Call("get", f"{reverse(name)}?date={day:%Y%m%d}")
-
-    return prepare
+def _read(read: Read) -> Callable[[World], Call]:
+    return lambda world: Call("get", read.path(world), authenticated=read.authenticated)
 
 
 # In the order the cost tests send them: writes that change the heavy user come last.
 CATALOGUE: dict[str, Callable[[World], Call]] = {
-    "church-list": _get("church-list", authenticated=False),
-    "church-detail": lambda w: Call(
-        "get", reverse("church-detail", kwargs={"pk": w.church.pk}), authenticated=False
-    ),
-    "profile-detail": _get("profile-detail"),
-    "fast-stats": _get("fast-stats"),
-    "fast-list": _get("fast-list"),
-    "fast-detail": _fast_get("fast-detail"),
-    "fast-by-date": _by_date,
-    "fast-by-feast-date": _by_feast_date,
-    "fast-participants": _fast_get("fast-participants"),
-    "fast-participants-paginated": _fast_get("fast-participants-paginated"),
-    "fast-days-list": _fast_get("fast-days-list"),
-    "user-days": _get("user-days"),
-    "fast_on_date": _legacy("fast_on_date"),
-    "fast_on_date_user": _legacy("fast_on_date_user"),
-    "api-root": _get("api-root", authenticated=False),
-    "health": _get("health", authenticated=False),
-    "schema": _get("schema", authenticated=False),
-    "swagger-ui": _get("swagger-ui", authenticated=False),
+    **{read.name: _read(read) for read in READS},
     "api-not-found": lambda w: Call(
         "get", "/api/no-such-endpoint/", authenticated=False, expected=404
     ),
@@ -167,7 +121,5 @@ CATALOGUE: dict[str, Callable[[World], Call]] = {
 
 # Anonymous variants of the church-context reads (they pay the church lookup instead of auth).
 ANONYMOUS_VARIANTS: dict[str, Callable[[World], Call]] = {
-    "fast-list": _list_anonymous("fast-list"),
-    "fast-by-date": _list_anonymous("fast-by-date"),
-    "fast_on_date": _list_anonymous("fast_on_date"),
+    read.name: _read(read) for read in ANONYMOUS_READS
 }

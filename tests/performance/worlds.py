@@ -30,6 +30,24 @@ class World:
     spare: Fast  # a fast nobody joined, for join/leave requests
     today: dt.date
 
+    # What the shared catalogue of reads asks about (tests.support.catalogue.Target).
+    @property
+    def church_id(self) -> int:
+        return int(self.church.pk)
+
+    @property
+    def target_fast_id(self) -> int:
+        return int(self.target.pk)
+
+    @property
+    def target_day(self) -> dt.date:
+        assert self.target.first_day is not None
+        return self.target.first_day
+
+    @property
+    def target_feast_date(self) -> dt.date:
+        return self.target.culmination_feast_date or dt.date(2031, 1, 7)
+
 
 def _fasts_with_days(
     church: Church, *, count: int, days: int, today: dt.date, tag: str
