@@ -208,3 +208,33 @@ def test_concurrent_duplicate_is_refused_by_the_database(church: Church) -> None
     with pytest.raises(accounts.EmailTaken):
         accounts.user_register(email="ANNA@example.org", password=STRONG, church=church)
     assert User.objects.count() == 1
+
+
+def test_a_form_encoded_registration_names_profile_fields_with_dots(church: Church) -> None:
+    """Clients that post forms (as the original service took them) send nested fields as
+    ``profile.church``; timezone and location are stored too."""
+    body = {
+        "email": "lilit@example.org",
+        "password": STRONG,
+        "password2": STRONG,
+        "profile.church": str(church.pk),
+        "profile.name": "Lilit",
+        "profile.timezone": "Asia/Yerevan",
+        "profile.location": "Gyumri",
+    }
+    form = "&".join(f"{key}={value}" for key, value in body.items()).replace("/", "%2F")
+    response = APIClient().post(URL, form, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201, response.content
+    profile = Profile.objects.get(user__username="lilit@example.org")
+    assert (profile.church_id, profile.name, profile.timezone, profile.location) == (
+        church.pk,
+        "Lilit",
+        "Asia/Yerevan",
+        "Gyumri",
+    )
+    login = APIClient().post(
+        reverse("token_obtain_pair"),
+        {"username": "lilit@example.org", "password": STRONG},
+        format="multipart",
+    )
+    assert login.status_code == 200
