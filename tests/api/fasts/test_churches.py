@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.fasts.conftest import error_body, ok
 from tests.support.factories import ChurchFactory
+from tests.support.responses import error_body, ok
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.db.models import Count
 from rest_framework.test import APIClient
 
 from hub.models import Fast, Membership
-from tests.api.fasts.conftest import day, fast_in, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import day
+from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.responses import ok
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +54,7 @@ def test_concurrent_joins_then_leaves(client_for: Callable[[User], APIClient]) -
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
     church = ChurchFactory(name="Busy church")
-    fast = fast_in(church, start=day(0), days=3)
+    fast = make_fast(church=church, start=day(0), days=3)
     users = [make_user(church=church) for _ in range(JOINERS)]
 
     joined = run_concurrently(users, "/api/fasts/join/", fast, client_for)

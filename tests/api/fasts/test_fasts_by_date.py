@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 
 from hub.models import Church
 from hub.services.memberships import fast_join
-from tests.api.fasts.conftest import FAST_KEYS, day, detail_of, error_body, fast_in, iso, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import day, iso
+from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.responses import FAST_KEYS, detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,10 @@ def ids(body: dict) -> list[int]:
 
 
 def test_by_date_defaults_to_today(api_client: APIClient, church: Church) -> None:
-    today = fast_in(church, start=day(-2), days=5, name="ongoing")
-    fast_in(church, dates=[day(-1), day(1)], name="skips today")
-    fast_in(church, start=day(1), days=3, name="tomorrow")
-    fast_in(ChurchFactory(name="Elsewhere"), start=day(0), days=1)
+    today = make_fast(church=church, start=day(-2), days=5, name="ongoing")
+    make_fast(church=church, dates=[day(-1), day(1)], name="skips today")
+    make_fast(church=church, start=day(1), days=3, name="tomorrow")
+    make_fast(church=ChurchFactory(name="Elsewhere"), start=day(0), days=1)
 
     body = ok(api_client.get(BY_DATE, {"church_id": church.pk}))
 
@@ -42,7 +43,7 @@ def test_by_date_defaults_to_today(api_client: APIClient, church: Church) -> Non
 def test_by_date_counts_day_numbers_up_to_the_requested_date(
     api_client: APIClient, church: Church
 ) -> None:
-    fast = fast_in(church, start=day(-2), days=7, name="Week")
+    fast = make_fast(church=church, start=day(-2), days=7, name="Week")
 
     body = ok(api_client.get(BY_DATE, {"church_id": church.pk, "date": iso(2)}))
 
@@ -59,7 +60,7 @@ def test_by_date_counts_day_numbers_up_to_the_requested_date(
 
 
 def test_by_date_day_number_of_a_weekly_fast(api_client: APIClient, church: Church) -> None:
-    fast_in(church, dates=[day(-14), day(-7), day(0), day(7), day(14)])
+    make_fast(church=church, dates=[day(-14), day(-7), day(0), day(7), day(14)])
 
     body = ok(api_client.get(BY_DATE, {"church_id": church.pk, "date": iso(7)}))
 
@@ -67,7 +68,7 @@ def test_by_date_day_number_of_a_weekly_fast(api_client: APIClient, church: Chur
 
 
 def test_by_date_on_a_date_without_fasts(api_client: APIClient, church: Church) -> None:
-    fast_in(church, dates=[day(-1), day(1)])
+    make_fast(church=church, dates=[day(-1), day(1)])
     body = ok(api_client.get(BY_DATE, {"church_id": church.pk, "date": iso(0)}))
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
 
@@ -75,11 +76,11 @@ def test_by_date_on_a_date_without_fasts(api_client: APIClient, church: Church) 
 def test_by_date_joined_and_church_of_the_caller(
     client_for: Client, church: Church, member: User
 ) -> None:
-    first = fast_in(church, start=day(0), days=1, name="a")
-    second = fast_in(church, start=day(-1), days=2, name="b")
+    first = make_fast(church=church, start=day(0), days=1, name="a")
+    second = make_fast(church=church, start=day(-1), days=2, name="b")
     fast_join(profile=member.profile, fast_id=first.pk)
     other_church = ChurchFactory(name="Elsewhere")
-    fast_in(other_church, start=day(0), days=1)
+    make_fast(church=other_church, start=day(0), days=1)
 
     body = ok(client_for(member).get(BY_DATE, {"church_id": other_church.pk}))
 
@@ -116,7 +117,8 @@ def test_malformed_date_is_400(
 @pytest.fixture
 def twelve_fasts(church: Church) -> list[int]:
     return [
-        fast_in(church, start=day(-12 + i), days=13 - i, name=f"Fast {i:02}").pk for i in range(12)
+        make_fast(church=church, start=day(-12 + i), days=13 - i, name=f"Fast {i:02}").pk
+        for i in range(12)
     ]
 
 
@@ -165,17 +167,23 @@ def test_by_feast_date_requires_the_date(api_client: APIClient, church: Church) 
 def test_by_feast_date_finds_the_fast_of_that_feast(
     client_for: Client, church: Church, member: User
 ) -> None:
-    lent = fast_in(
-        church,
+    lent = make_fast(
+        church=church,
         start=day(-40),
         days=48,
         name="Great Lent",
         culmination_feast="Easter",
         culmination_feast_date=day(10),
     )
-    fast_in(church, start=day(0), days=3, culmination_feast="Other", culmination_feast_date=day(11))
-    fast_in(
-        ChurchFactory(name="Elsewhere"),
+    make_fast(
+        church=church,
+        start=day(0),
+        days=3,
+        culmination_feast="Other",
+        culmination_feast_date=day(11),
+    )
+    make_fast(
+        church=ChurchFactory(name="Elsewhere"),
         start=day(0),
         days=3,
         culmination_feast="Easter",
@@ -200,7 +208,7 @@ def test_by_feast_date_finds_the_fast_of_that_feast(
 
 
 def test_by_feast_date_church_context(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=day(0), days=2, culmination_feast_date=day(2))
+    fast = make_fast(church=church, start=day(0), days=2, culmination_feast_date=day(2))
     assert detail_of(api_client.get(BY_FEAST, {"date": iso(2)})) == (
         "church_id query parameter is required."
     )

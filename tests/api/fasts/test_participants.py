@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 from hub.models import Church, Fast, Profile
 from hub.services.memberships import fast_join, memberships_bulk_join
 from hub.testing import accounts_bulk_create
-from tests.api.fasts.conftest import NOW, day, detail_of, error_body, fast_in, ok
-from tests.support.factories import make_user
+from tests.support.clock import NOW, day
+from tests.support.factories import make_fast, make_user
+from tests.support.responses import detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ PARTICIPANT_KEYS = ["id", "name", "profile_image", "thumbnail", "location", "abb
 
 @pytest.fixture
 def fast(church: Church) -> Fast:
-    return fast_in(church, start=day(0), days=3)
+    return make_fast(church=church, start=day(0), days=3)
 
 
 def plain(client: APIClient, fast: Fast, **params: object) -> list[dict]:
