@@ -4,8 +4,8 @@ Query and cache-operation counts are asserted cold and warm; freshness right aft
 of change; a cache that is down degrades to the database.
 """
 
-import threading
 import time
+from functools import partial
 
 import pytest
 from django.test import override_settings
@@ -17,6 +17,7 @@ from hub.services.memberships import fast_join, fast_leave
 from tests.performance.catalogue import Call
 from tests.performance.harness import send
 from tests.performance.worlds import World, build_world
+from tests.support.concurrency import run_at_once
 from tests.support.factories import make_user
 
 
@@ -133,17 +134,7 @@ def test_concurrent_misses_compute_once() -> None:
         time.sleep(0.2)
         return "value"
 
-    results: list[str] = []
-    threads = [
-        threading.Thread(
-            target=lambda: results.append(STAMPEDE.get_or_compute(slow, owner=_Owner()))
-        )
-        for _ in range(8)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once([partial(STAMPEDE.get_or_compute, slow, owner=_Owner())] * 8)
     assert results == ["value"] * 8
     assert len(calls) == 1
 

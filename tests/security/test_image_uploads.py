@@ -17,10 +17,10 @@ import os
 import struct
 import subprocess
 import sys
-import threading
 import time
 import zlib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from rest_framework.test import APIClient
 
 from hub.models import Fast, Profile
 from hub.services import accounts, images
+from tests.support.concurrency import run_at_once
 from tests.support.factories import ChurchFactory, FastFactory, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -214,28 +215,6 @@ def test_a_stale_profile_does_not_decide_which_files_are_deleted(
     }
 
 
-def _run_at_once(jobs: list[Callable[[], None]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], None]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except BaseException as exc:  # reported, never lost in a thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_uploads_leave_only_the_last_picture(
@@ -245,13 +224,11 @@ def test_ten_concurrent_uploads_leave_only_the_last_picture(
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
     user = make_user(church=ChurchFactory(), name="Busy")
     picture = _encoded("RGB", (400, 300), "PNG")
-    statuses: list[int] = []
 
-    def upload() -> None:
-        statuses.append(_upload(client_for(user), picture).status_code)
+    def upload() -> int:
+        return int(_upload(client_for(user), picture).status_code)
 
-    assert _run_at_once([upload] * 10) == []
-    assert statuses == [200] * 10
+    assert run_at_once([upload] * 10) == [200] * 10
     stored = Profile.objects.get(user=user)
     assert _media_files(settings) == {
         stored.profile_image.name,
@@ -271,19 +248,18 @@ def test_uploads_racing_the_account_deletion_leave_no_file(
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
     user = make_user(church=ChurchFactory(), name="Leaving")
     picture = _encoded("RGB", (400, 300), "PNG")
-    statuses: list[int] = []
     # Each request's token is issued before the race (issuing one writes a row for the user).
     uploaders = [client_for(user) for _ in range(5)]
     deleter = client_for(user)
 
-    def upload() -> None:
-        statuses.append(_upload(uploaders.pop(), picture).status_code)
+    def upload(client: APIClient) -> int:
+        return int(_upload(client, picture).status_code)
 
-    def delete() -> None:
-        statuses.append(deleter.delete(reverse("account-delete")).status_code)
+    def delete() -> int:
+        return int(deleter.delete(reverse("account-delete")).status_code)
 
-    assert _run_at_once([upload] * 5 + [delete]) == []
-    assert 204 in statuses
+    statuses = run_at_once([*(partial(upload, client) for client in uploaders), delete])
+    assert statuses[-1] == 204
     assert set(statuses) <= {200, 204, 401}  # an upload that lost the race: account gone
     assert not User.objects.filter(pk=user.pk).exists()
     assert _media_files(settings) == set()
