@@ -17,6 +17,7 @@ from hub.services.memberships import fast_join, fast_leave
 from tests.performance.catalogue import Call
 from tests.performance.harness import send
 from tests.performance.worlds import World, build_world
+from tests.support.caches import UNREACHABLE_REDIS
 from tests.support.concurrency import run_at_once
 from tests.support.factories import make_user
 
@@ -91,20 +92,6 @@ def test_every_change_shows_at_once_through_warm_caches(client_for) -> None:  # 
     assert _listed(client, spare.pk)["participant_count"] == 1
     member.delete()
     assert _listed(client, spare.pk)["participant_count"] == 0
-
-
-UNREACHABLE_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "SOCKET_CONNECT_TIMEOUT": 0.25,
-            "SOCKET_TIMEOUT": 0.25,
-            "IGNORE_EXCEPTIONS": True,
-        },
-    }
-}
 
 
 @pytest.mark.django_db
