@@ -1,4 +1,5 @@
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,15 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Every test's uploads land in its own temporary ``MEDIA_ROOT``, never in the project's
+    ``media/`` (tests/test_isolation.py proves it)."""
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    return root
 
 
 @pytest.fixture

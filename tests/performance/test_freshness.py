@@ -12,7 +12,6 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -174,9 +173,8 @@ def test_cached_representations_are_bumped_by_every_column_they_depend_on() -> N
 @pytest.mark.django_db
 @pytest.mark.parametrize("dependency", CHANGES)
 def test_a_change_shows_at_once_in_every_endpoint_that_shows_it(
-    dependency: str, settings: Any, tmp_path: Path
+    dependency: str,
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     world = build()
     change = CHANGES[dependency]
     caller = change.caller(world)

@@ -46,11 +46,6 @@ URL = reverse("profile-image-upload")
 MEMORY_BOUND_MIB = 256
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def _upload(client: APIClient, content: bytes, name: str = "me.png") -> Any:
     file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
     return client.put(URL, {"profile_image": file}, format="multipart")
@@ -83,8 +78,7 @@ def _png_claiming(width: int, height: int) -> bytes:
     )
 
 
-def _media_files(settings: Any) -> set[str]:
-    root = Path(settings.MEDIA_ROOT)
+def _media_files(root: Path) -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
 
 
@@ -189,7 +183,7 @@ def test_uploads_are_limited_per_user(
 
 @pytest.mark.django_db
 def test_a_stale_profile_does_not_decide_which_files_are_deleted(
-    settings: Any, django_capture_on_commit_callbacks: Any
+    media_root: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     """What two overlapping requests do: each loaded the profile before the other's upload.
 
@@ -209,7 +203,7 @@ def test_a_stale_profile_does_not_decide_which_files_are_deleted(
             profile=second_copy, upload=SimpleUploadedFile("b.png", picture)
         )
     stored = Profile.objects.get(user=user)
-    assert _media_files(settings) == {
+    assert _media_files(media_root) == {
         stored.profile_image.name,
         stored.profile_image_thumbnail.name,
     }
@@ -218,7 +212,7 @@ def test_a_stale_profile_does_not_decide_which_files_are_deleted(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_uploads_leave_only_the_last_picture(
-    settings: Any, client_for: Callable[[User], APIClient]
+    media_root: Path, client_for: Callable[[User], APIClient]
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
@@ -230,19 +224,19 @@ def test_ten_concurrent_uploads_leave_only_the_last_picture(
 
     assert run_at_once([upload] * 10) == [200] * 10
     stored = Profile.objects.get(user=user)
-    assert _media_files(settings) == {
+    assert _media_files(media_root) == {
         stored.profile_image.name,
         stored.profile_image_thumbnail.name,
     }
     # And deleting the account then deletes everything.
     assert client_for(user).delete(reverse("account-delete")).status_code == 204
-    assert _media_files(settings) == set()
+    assert _media_files(media_root) == set()
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_uploads_racing_the_account_deletion_leave_no_file(
-    settings: Any, client_for: Callable[[User], APIClient]
+    media_root: Path, client_for: Callable[[User], APIClient]
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
@@ -262,11 +256,11 @@ def test_uploads_racing_the_account_deletion_leave_no_file(
     assert statuses[-1] == 204
     assert set(statuses) <= {200, 204, 401}  # an upload that lost the race: account gone
     assert not User.objects.filter(pk=user.pk).exists()
-    assert _media_files(settings) == set()
+    assert _media_files(media_root) == set()
 
 
 @pytest.mark.django_db
-def test_sweep_media_deletes_old_unreferenced_files_only(settings: Any) -> None:
+def test_sweep_media_deletes_old_unreferenced_files_only(media_root: Path) -> None:
     user = make_user(church=ChurchFactory(), name="Kept")
     profile = Profile.objects.get(user=user)
     accounts.profile_image_replace(
@@ -282,23 +276,22 @@ def test_sweep_media_deletes_old_unreferenced_files_only(settings: Any) -> None:
         fast.image.name,
         fast.image_thumbnail.name,
     }
-    root = Path(settings.MEDIA_ROOT)
     orphans = {"profile_images/lost.jpg", "profile_images/thumbnails/lost.jpg"}
     fresh = "fast_images/in-flight.jpg"
     an_hour_ago = time.time() - 2 * 3600
     for name in [*orphans, fresh]:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(b"x")
+        (media_root / name).parent.mkdir(parents=True, exist_ok=True)
+        (media_root / name).write_bytes(b"x")
     for name in [*orphans, *referenced]:
-        os.utime(root / name, (an_hour_ago, an_hour_ago))
+        os.utime(media_root / name, (an_hour_ago, an_hour_ago))
 
     listing = io.StringIO()
     call_command("sweep_media", "--dry-run", stdout=listing)
-    assert _media_files(settings) == referenced | orphans | {fresh}
+    assert _media_files(media_root) == referenced | orphans | {fresh}
     assert {line.split()[-1] for line in listing.getvalue().splitlines()[:-1]} == orphans
 
     call_command("sweep_media", stdout=io.StringIO())
-    assert _media_files(settings) == referenced | {fresh}  # a recent file may be in flight
+    assert _media_files(media_root) == referenced | {fresh}  # a recent file may be in flight
 
 
 # --- Item 8: no metadata survives ----------------------------------------------------------------
@@ -343,19 +336,18 @@ def _jpeg_full_of_metadata() -> bytes:
 
 @pytest.mark.django_db
 def test_no_metadata_survives_in_the_image_or_the_thumbnail(
-    client_for: Callable[[User], APIClient], settings: Any
+    client_for: Callable[[User], APIClient], media_root: Path
 ) -> None:
     user, client = _member(client_for)
     response = _upload(client, _jpeg_full_of_metadata(), name="me.jpg")
     assert response.status_code == 200, response.content
     profile = Profile.objects.get(user=user)
-    root = Path(settings.MEDIA_ROOT)
     for name in (profile.profile_image.name, profile.profile_image_thumbnail.name):
-        data = (root / name).read_bytes()
+        data = (media_root / name).read_bytes()
         assert not METADATA_MARKERS & set(_jpeg_segments(data)), name
         assert b"secret comment" not in data
         assert b"SpyCam" not in data
-        with Image.open(root / name) as stored:
+        with Image.open(media_root / name) as stored:
             assert "comment" not in stored.info
             assert "icc_profile" not in stored.info
 

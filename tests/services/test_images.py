@@ -18,11 +18,6 @@ def picture(fmt: str = "JPEG", size: tuple[int, int] = (1600, 900)) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_thumbnail_make_exact_box_and_width_only() -> None:
     image = Image.new("RGB", (300, 200))
     assert images.thumbnail_make(image=image, width=100, height=100).size == (100, 100)
@@ -43,7 +38,7 @@ def test_image_normalize_refuses_non_images_and_big_files() -> None:
 
 
 @pytest.mark.django_db
-def test_fast_image_gets_an_800px_wide_jpeg_thumbnail(settings: Any) -> None:
+def test_fast_image_gets_an_800px_wide_jpeg_thumbnail(media_root: Path) -> None:
     fast = FastFactory(church=ChurchFactory())
     fast.image = SimpleUploadedFile("banner.png", picture("PNG"))
     fast.save()
@@ -51,35 +46,33 @@ def test_fast_image_gets_an_800px_wide_jpeg_thumbnail(settings: Any) -> None:
     fast.refresh_from_db()
     assert fast.image.name.startswith("fast_images/banner")
     assert fast.image_thumbnail.name.startswith("fast_images/thumbnails/")
-    with Image.open(Path(settings.MEDIA_ROOT) / fast.image_thumbnail.name) as thumb:
+    with Image.open(media_root / fast.image_thumbnail.name) as thumb:
         assert (thumb.format, thumb.size) == ("JPEG", (800, 450))
-    with Image.open(Path(settings.MEDIA_ROOT) / fast.image.name) as original:
+    with Image.open(media_root / fast.image.name) as original:
         assert original.size == (1600, 900)  # the uploaded file itself is stored intact
 
 
 @pytest.mark.django_db
 def test_fast_thumbnail_follows_image_changes(
-    settings: Any, django_capture_on_commit_callbacks: Any
+    media_root: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     fast = FastFactory(church=ChurchFactory(), image=ContentFile(picture(), name="a.jpg"))
-    first_thumb = Path(settings.MEDIA_ROOT) / fast.image_thumbnail.name
+    first_thumb = media_root / fast.image_thumbnail.name
     assert first_thumb.exists()
 
     fast.name = "Renamed"
     fast.save()  # no image change: the same thumbnail
-    assert (
-        Path(settings.MEDIA_ROOT) / Fast.objects.get(pk=fast.pk).image_thumbnail.name == first_thumb
-    )
+    assert media_root / Fast.objects.get(pk=fast.pk).image_thumbnail.name == first_thumb
 
     with django_capture_on_commit_callbacks(execute=True):
         fast.image = ContentFile(picture(size=(1000, 1000)), name="b.jpg")
         fast.save()
     stored = Fast.objects.get(pk=fast.pk)
     assert not first_thumb.exists()
-    with Image.open(Path(settings.MEDIA_ROOT) / stored.image_thumbnail.name) as thumb:
+    with Image.open(media_root / stored.image_thumbnail.name) as thumb:
         assert thumb.size == (800, 800)
 
-    second_thumb = Path(settings.MEDIA_ROOT) / stored.image_thumbnail.name
+    second_thumb = media_root / stored.image_thumbnail.name
     with django_capture_on_commit_callbacks(execute=True):
         fast.image = None
         fast.save()

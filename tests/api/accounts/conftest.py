@@ -1,6 +1,5 @@
 import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,13 +11,6 @@ from hub.models import Church
 from tests.support.factories import ChurchFactory, make_user
 
 PASSWORD = "a-strong-Passw0rd!"  # the factories' password
-
-
-@pytest.fixture(autouse=True)
-def _media_and_mail(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Send reset mails inline so tests can read the outbox at once.
-    settings.PASSWORD_RESET_EMAIL_IN_BACKGROUND = False
 
 
 @pytest.fixture
