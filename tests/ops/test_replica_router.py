@@ -11,13 +11,8 @@ real streaming standby (stopped, paused, delayed) in ``test_replica_streaming.py
 
 import copy
 import datetime as dt
-import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,8 +33,8 @@ from hub.db_routers import (
 )
 from hub.models import Church, Fast
 from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.processes import clean_env, settings_json
 
-ROOT = Path(__file__).resolve().parents[2]
 PIN_MIDDLEWARE = "hub.db_routers.ReplicaPinMiddleware"
 
 
@@ -336,27 +331,16 @@ def test_an_invalid_token_reads_nothing_and_answers_401() -> None:
 
 
 def test_settings_add_the_replica_only_when_configured() -> None:
-    script = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps({'aliases': sorted(s.DATABASES), "
+    expression = (
+        "{'aliases': sorted(s.DATABASES), "
         "'mirror': s.DATABASES.get('replica', {}).get('TEST', {}).get('MIRROR'), "
         "'routers': list(getattr(s, 'DATABASE_ROUTERS', [])), "
-        f"'pin': {PIN_MIDDLEWARE!r} in s.MIDDLEWARE, 'seconds': s.REPLICA_PIN_SECONDS}}))"
+        f"'pin': {PIN_MIDDLEWARE!r} in s.MIDDLEWARE, 'seconds': s.REPLICA_PIN_SECONDS}}"
     )
 
     def wiring(**extra: str) -> dict[str, Any]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_REPLICA")}
-        env.update(DJANGO_SETTINGS_MODULE="config.settings.test", **extra)
-        result = subprocess.run(  # noqa: S603 - fixed argv built in this module
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=60,
-            capture_output=True,
-            text=True,
-        )
-        return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+        env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.test", **extra)
+        return dict(settings_json(env, expression))
 
     off = wiring()
     assert off == {

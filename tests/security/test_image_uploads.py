@@ -15,8 +15,6 @@ import io
 import json
 import os
 import struct
-import subprocess
-import sys
 import time
 import zlib
 from collections.abc import Callable
@@ -37,8 +35,8 @@ from hub.models import Fast, Profile
 from hub.services import accounts, images
 from tests.support.concurrency import run_at_once
 from tests.support.factories import ChurchFactory, FastFactory, make_user
+from tests.support.processes import clean_env, python, succeeded
 
-ROOT = Path(__file__).resolve().parents[2]
 URL = reverse("profile-image-upload")
 # What one accepted upload may add to a process while it is decoded. The largest accepted
 # pictures add 170-230 MiB (docs/PERFORMANCE.md); the 7000 x 7000 uploads of the issue added up
@@ -132,15 +130,8 @@ def test_largest_accepted_pictures_add_bounded_memory(tmp_path: Path) -> None:
     """Measured in a fresh process each (peak resident memory), as the benchmark does."""
     cases = ["png-rgba-4096", "webp-lossless-4096x3051", "jpeg-progressive-444-5000"]
     out = tmp_path / "results.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    subprocess.run(  # noqa: S603 - this interpreter, the project's benchmark module
-        [sys.executable, "-m", "benchmarks.image_uploads", "--only", *cases, "--json", str(out)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    benchmark = ["-m", "benchmarks.image_uploads", "--only", *cases, "--json", str(out)]
+    succeeded(python(clean_env(), *benchmark, timeout=300))
     results = json.loads(out.read_text())
     for case in cases:
         assert str(results[case]["outcome"]).startswith("stored"), results[case]
