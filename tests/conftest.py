@@ -1,3 +1,5 @@
+"""Fixtures every test gets: an empty cache, a temporary MEDIA_ROOT, and API clients."""
+
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -6,7 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.support import auth
 
 
 @pytest.fixture(autouse=True)
@@ -30,23 +33,7 @@ def api_client() -> APIClient:
     return APIClient()
 
 
-def bearer_for(user: User) -> str:
-    """A real access token for ``user``, signed exactly as /api/token/ signs it."""
-    return f"Bearer {RefreshToken.for_user(user).access_token}"
-
-
 @pytest.fixture
 def client_for() -> Callable[[User], APIClient]:
     """An API client authenticated as the given user with a real JWT."""
-
-    def make(user: User) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=bearer_for(user))
-        return client
-
-    return make
-
-
-@pytest.fixture
-def json_of() -> Callable[[Any], Any]:
-    return lambda response: response.json()
+    return auth.client_for

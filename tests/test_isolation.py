@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 
 from hub.models import Profile
-from tests.performance.catalogue import CATALOGUE
-from tests.performance.harness import send
-from tests.performance.worlds import build_world
+from tests.support.catalogue import CATALOGUE
+from tests.support.measure import send
+from tests.support.worlds import build_world
 
 PROJECT_MEDIA = Path(__file__).resolve().parents[1] / "media"
 

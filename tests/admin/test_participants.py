@@ -15,8 +15,8 @@ from django.utils import timezone
 from hub.admin.fasts import PARTICIPANTS_PER_PAGE
 from hub.models import Fast
 from hub.services.memberships import fast_join
-from tests.performance.worlds import add_participants
 from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.worlds import add_participants
 
 pytestmark = pytest.mark.django_db
 

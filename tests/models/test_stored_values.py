@@ -23,12 +23,11 @@ from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from hub.models import Church, Day, Fast, MemberDay, Membership, Profile
 from hub.services.memberships import fast_join, fast_leave
 from hub.services.stored_values import stored_values_audit
-from tests.conftest import bearer_for
+from tests.support.auth import client_for
 from tests.support.factories import ChurchFactory, join, make_fast, make_user
 
 
@@ -111,8 +110,7 @@ def api_truth_check(world: World) -> None:
     truth = recount()
     users = User.objects.filter(pk__in=[world.ann.pk, world.ben.pk, world.carl.pk])
     for user in users.filter(profile__isnull=False):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=bearer_for(user))
+        client = client_for(user)
         profile = user.profile
         for fast_id, (count, first, last, day_count, _) in truth["fasts"].items():
             body = client.get(f"/api/fasts/{fast_id}/").json()

@@ -32,7 +32,7 @@ from hub.db_routers import (
     use_primary,
 )
 from hub.models import Church, Fast
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import PASSWORD, ChurchFactory, make_fast, make_user
 from tests.support.processes import clean_env, settings_json
 
 PIN_MIDDLEWARE = "hub.db_routers.ReplicaPinMiddleware"
@@ -310,7 +310,7 @@ def test_anonymous_reads_use_the_replica_and_logins_the_primary() -> None:
     with Routed() as routed:
         response = APIClient().post(
             "/api/token/",
-            {"email": user.email, "password": "a-strong-Passw0rd!"},
+            {"email": user.email, "password": PASSWORD},
             format="json",
         )
     assert response.status_code == 200, response.json()

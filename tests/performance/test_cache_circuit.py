@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from hub.cache_client import circuit
-from tests.performance.worlds import build_world
+from tests.support.worlds import build_world
 
 
 class SilentServer:

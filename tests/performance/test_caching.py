@@ -14,12 +14,12 @@ from django.urls import reverse
 from hub.caching import Representation
 from hub.models import Day, Fast
 from hub.services.memberships import fast_join, fast_leave
-from tests.performance.catalogue import Call
-from tests.performance.harness import send
-from tests.performance.worlds import World, build_world
 from tests.support.caches import UNREACHABLE_REDIS
+from tests.support.catalogue import Call
 from tests.support.concurrency import run_at_once
 from tests.support.factories import make_user
+from tests.support.measure import send
+from tests.support.worlds import World, build_world
 
 
 def _get(

@@ -9,7 +9,6 @@ computed with the cache cleared (nothing stale was served).
 """
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,13 +19,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
-from rest_framework.test import APIClient
 
 from hub.caching import REPRESENTATIONS, VERSION_BUMPED_BY
 from hub.models import Church, Day, Fast
-from tests.conftest import bearer_for
+from tests.support.auth import client_for
 from tests.support.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.images import image_bytes
 
 
 @dataclass
@@ -62,9 +60,9 @@ def build() -> World:
 
 
 def _png() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (10, 120, 200)).save(buffer, format="PNG")
-    return SimpleUploadedFile("banner.png", buffer.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(
+        "banner.png", image_bytes("PNG", size=(40, 30)), content_type="image/png"
+    )
 
 
 def _save(instance: Any, **values: Any) -> None:
@@ -118,8 +116,7 @@ CHANGES: dict[str, Change] = {
 
 def _request(world: World, endpoint: str, caller: User) -> Any:
     """The part of the endpoint's answer that concerns the world's fast (or the caller)."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=bearer_for(caller))
+    client = client_for(caller)
     fast = world.fast
     today = world.today
     feast_date = (today + dt.timedelta(days=5)).isoformat()

@@ -10,11 +10,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 LOGIN = "/admin/login/?next=/admin/"
 
 

@@ -10,9 +10,9 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from tests.performance.catalogue import ANONYMOUS_VARIANTS, CATALOGUE
-from tests.performance.harness import send
-from tests.performance.worlds import build_world
+from tests.support.catalogue import ANONYMOUS_VARIANTS, CATALOGUE
+from tests.support.measure import send
+from tests.support.worlds import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
 APP = "https://app.example.org"
 EVIL = "https://evil.example.org"
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 
 
 def _preflight(origin: str, path: str = "/api/fasts/stats/") -> Any:

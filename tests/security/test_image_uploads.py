@@ -14,9 +14,7 @@ items 2, 3 and 8).
 import io
 import json
 import os
-import struct
 import time
-import zlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -35,6 +33,7 @@ from hub.models import Fast, Profile
 from hub.services import accounts, images
 from tests.support.concurrency import run_at_once
 from tests.support.factories import ChurchFactory, FastFactory, make_user
+from tests.support.images import image_bytes, png_claiming, profile_image_upload
 from tests.support.processes import clean_env, python, succeeded
 
 URL = reverse("profile-image-upload")
@@ -44,36 +43,9 @@ URL = reverse("profile-image-upload")
 MEMORY_BOUND_MIB = 256
 
 
-def _upload(client: APIClient, content: bytes, name: str = "me.png") -> Any:
-    file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
-    return client.put(URL, {"profile_image": file}, format="multipart")
-
-
 def _member(client_for: Callable[[User], APIClient]) -> tuple[User, APIClient]:
     user = make_user(church=ChurchFactory(), name="Picture")
     return user, client_for(user)
-
-
-def _encoded(mode: str, size: tuple[int, int], fmt: str, **options: Any) -> bytes:
-    buffer = io.BytesIO()
-    Image.new(mode, size).save(buffer, format=fmt, **options)
-    return buffer.getvalue()
-
-
-def _png_claiming(width: int, height: int) -> bytes:
-    """A valid PNG header claiming ``width`` x ``height`` (a few bytes of pixel data)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 def _media_files(root: Path) -> set[str]:
@@ -87,14 +59,14 @@ def _media_files(root: Path) -> set[str]:
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("png-7000x7000", lambda: _png_claiming(7000, 7000)),
-        ("png-4097x4096", lambda: _png_claiming(4097, 4096)),
-        ("png-1x50M", lambda: _png_claiming(1, 49_999_999)),
-        ("png-16385x16", lambda: _png_claiming(16_385, 16)),
-        ("webp-7000x7000", lambda: _encoded("L", (7000, 7000), "WEBP", lossless=True)),
+        ("png-7000x7000", lambda: png_claiming(7000, 7000)),
+        ("png-4097x4096", lambda: png_claiming(4097, 4096)),
+        ("png-1x50M", lambda: png_claiming(1, 49_999_999)),
+        ("png-16385x16", lambda: png_claiming(16_385, 16)),
+        ("webp-7000x7000", lambda: image_bytes("WEBP", (7000, 7000), mode="L", lossless=True)),
         (
             "jpeg-progressive-5001x5000",
-            lambda: _encoded("L", (5001, 5000), "JPEG", progressive=True),
+            lambda: image_bytes("JPEG", (5001, 5000), mode="L", progressive=True),
         ),
     ],
 )
@@ -104,7 +76,7 @@ def test_small_files_claiming_too_many_pixels_are_refused_from_the_header(
     _, client = _member(client_for)
     data = content()
     assert len(data) < 400_000  # each is a small file: the cost was all in decoding
-    response = _upload(client, data, name=f"{name}.img")
+    response = profile_image_upload(client, data, name=f"{name}.img")
     assert response.status_code == 400, response.content
     assert response.json()["profile_image"][0] in (
         "The image has too many pixels.",
@@ -114,12 +86,12 @@ def test_small_files_claiming_too_many_pixels_are_refused_from_the_header(
 
 def test_each_format_has_its_own_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     """A baseline JPEG is decoded at reduced scale, so it may claim more than a PNG."""
-    jpeg = _encoded("L", (4200, 4200), "JPEG")  # 17.6 MP: over PNG's cap, under JPEG's
+    jpeg = image_bytes("JPEG", (4200, 4200), mode="L")  # 17.6 MP: over PNG's cap, under JPEG's
     assert images.image_normalize(source=io.BytesIO(jpeg)).size == (2048, 2048)
     with pytest.raises(images.ImageInvalid, match="too many pixels"):
-        images.image_normalize(source=io.BytesIO(_png_claiming(4200, 4200)))
+        images.image_normalize(source=io.BytesIO(png_claiming(4200, 4200)))
     # HEIF is decoded whole too: the same check reads its header.
-    heif = _encoded("RGB", (64, 64), "HEIF")
+    heif = image_bytes("HEIF", (64, 64))
     assert images.image_normalize(source=io.BytesIO(heif)).size == (64, 64)
     monkeypatch.setitem(images.MAX_PIXELS, "HEIF", 64 * 63)
     with pytest.raises(images.ImageInvalid, match="too many pixels"):
@@ -158,15 +130,15 @@ def test_uploads_are_limited_per_user(
         },
     }
     _, client = _member(client_for)
-    picture = _encoded("RGB", (40, 30), "PNG")
-    assert [_upload(client, picture).status_code for _ in range(3)] == [200] * 3
-    refused = _upload(client, picture)
+    picture = image_bytes("PNG", (40, 30))
+    assert [profile_image_upload(client, picture).status_code for _ in range(3)] == [200] * 3
+    refused = profile_image_upload(client, picture)
     assert refused.status_code == 429
     assert "detail" in refused.json()
     assert int(refused["Retry-After"]) > 0
     # Another user is not affected.
     _, other = _member(client_for)
-    assert _upload(other, picture).status_code == 200
+    assert profile_image_upload(other, picture).status_code == 200
 
 
 # --- Item 3: the replaced files are exactly the ones deleted -----------------------------------
@@ -184,7 +156,7 @@ def test_a_stale_profile_does_not_decide_which_files_are_deleted(
     user = make_user(church=ChurchFactory(), name="Racer")
     first_copy = Profile.objects.get(user=user)
     second_copy = Profile.objects.get(user=user)
-    picture = _encoded("RGB", (40, 30), "PNG")
+    picture = image_bytes("PNG", (40, 30))
     with django_capture_on_commit_callbacks(execute=True):
         accounts.profile_image_replace(
             profile=first_copy, upload=SimpleUploadedFile("a.png", picture)
@@ -208,10 +180,10 @@ def test_ten_concurrent_uploads_leave_only_the_last_picture(
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
     user = make_user(church=ChurchFactory(), name="Busy")
-    picture = _encoded("RGB", (400, 300), "PNG")
+    picture = image_bytes("PNG", (400, 300))
 
     def upload() -> int:
-        return int(_upload(client_for(user), picture).status_code)
+        return int(profile_image_upload(client_for(user), picture).status_code)
 
     assert run_at_once([upload] * 10) == [200] * 10
     stored = Profile.objects.get(user=user)
@@ -232,13 +204,13 @@ def test_uploads_racing_the_account_deletion_leave_no_file(
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
     user = make_user(church=ChurchFactory(), name="Leaving")
-    picture = _encoded("RGB", (400, 300), "PNG")
+    picture = image_bytes("PNG", (400, 300))
     # Each request's token is issued before the race (issuing one writes a row for the user).
     uploaders = [client_for(user) for _ in range(5)]
     deleter = client_for(user)
 
     def upload(client: APIClient) -> int:
-        return int(_upload(client, picture).status_code)
+        return int(profile_image_upload(client, picture).status_code)
 
     def delete() -> int:
         return int(deleter.delete(reverse("account-delete")).status_code)
@@ -255,10 +227,11 @@ def test_sweep_media_deletes_old_unreferenced_files_only(media_root: Path) -> No
     user = make_user(church=ChurchFactory(), name="Kept")
     profile = Profile.objects.get(user=user)
     accounts.profile_image_replace(
-        profile=profile, upload=SimpleUploadedFile("a.png", _encoded("RGB", (40, 30), "PNG"))
+        profile=profile,
+        upload=SimpleUploadedFile("a.png", image_bytes("PNG", (40, 30))),
     )
     fast = FastFactory(church=ChurchFactory())
-    fast.image = SimpleUploadedFile("banner.png", _encoded("RGB", (900, 300), "PNG"))
+    fast.image = SimpleUploadedFile("banner.png", image_bytes("PNG", (900, 300)))
     fast.save()
     fast = Fast.objects.get(pk=fast.pk)
     referenced = {
@@ -312,10 +285,9 @@ def _jpeg_full_of_metadata() -> bytes:
     gps[1], gps[2] = "N", (40.0, 11.0, 0.0)
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'
-    data = _encoded(
-        "RGB",
-        (300, 200),
+    data = image_bytes(
         "JPEG",
+        (300, 200),
         exif=exif,
         icc_profile=icc,
         xmp=xmp,
@@ -330,7 +302,7 @@ def test_no_metadata_survives_in_the_image_or_the_thumbnail(
     client_for: Callable[[User], APIClient], media_root: Path
 ) -> None:
     user, client = _member(client_for)
-    response = _upload(client, _jpeg_full_of_metadata(), name="me.jpg")
+    response = profile_image_upload(client, _jpeg_full_of_metadata(), name="me.jpg")
     assert response.status_code == 200, response.content
     profile = Profile.objects.get(user=user)
     for name in (profile.profile_image.name, profile.profile_image_thumbnail.name):

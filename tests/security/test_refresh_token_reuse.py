@@ -20,9 +20,8 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken
 
 from tests.support.concurrency import run_at_once
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, ChurchFactory, make_user
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 LOGIN = reverse("token_obtain_pair")
 REFRESH = reverse("token_refresh")
 LOGOUT = reverse("token_logout")

@@ -13,11 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 
 

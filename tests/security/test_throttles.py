@@ -25,9 +25,8 @@ from hub.api.throttles import (
 )
 from hub.services.accounts import email_normalize
 from tests.support.concurrency import run_at_once
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, ChurchFactory, make_user
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 LOGIN = reverse("token_obtain_pair")
 RESET = reverse("password_reset")
 CONFIRM = reverse("password_reset_confirm")

@@ -10,12 +10,9 @@ from PIL import Image
 from hub.models import Fast
 from hub.services import images
 from tests.support.factories import ChurchFactory, FastFactory
+from tests.support.images import image_bytes
 
-
-def picture(fmt: str = "JPEG", size: tuple[int, int] = (1600, 900)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (10, 120, 200)).save(buffer, format=fmt)
-    return buffer.getvalue()
+BANNER = (1600, 900)
 
 
 def test_thumbnail_make_exact_box_and_width_only() -> None:
@@ -26,7 +23,7 @@ def test_thumbnail_make_exact_box_and_width_only() -> None:
 
 
 def test_image_normalize_limits_the_stored_size() -> None:
-    source = io.BytesIO(picture(size=(4000, 1000)))
+    source = io.BytesIO(image_bytes(size=(4000, 1000)))
     assert images.image_normalize(source=source).size == (2048, 512)
 
 
@@ -34,13 +31,13 @@ def test_image_normalize_refuses_non_images_and_big_files() -> None:
     with pytest.raises(images.ImageInvalid):
         images.image_normalize(source=io.BytesIO(b"hello"))
     with pytest.raises(images.ImageTooLarge):
-        images.image_normalize(source=io.BytesIO(picture()), max_bytes=100)
+        images.image_normalize(source=io.BytesIO(image_bytes(size=BANNER)), max_bytes=100)
 
 
 @pytest.mark.django_db
 def test_fast_image_gets_an_800px_wide_jpeg_thumbnail(media_root: Path) -> None:
     fast = FastFactory(church=ChurchFactory())
-    fast.image = SimpleUploadedFile("banner.png", picture("PNG"))
+    fast.image = SimpleUploadedFile("banner.png", image_bytes("PNG", size=BANNER))
     fast.save()
 
     fast.refresh_from_db()
@@ -56,7 +53,9 @@ def test_fast_image_gets_an_800px_wide_jpeg_thumbnail(media_root: Path) -> None:
 def test_fast_thumbnail_follows_image_changes(
     media_root: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    fast = FastFactory(church=ChurchFactory(), image=ContentFile(picture(), name="a.jpg"))
+    fast = FastFactory(
+        church=ChurchFactory(), image=ContentFile(image_bytes(size=BANNER), name="a.jpg")
+    )
     first_thumb = media_root / fast.image_thumbnail.name
     assert first_thumb.exists()
 
@@ -65,7 +64,7 @@ def test_fast_thumbnail_follows_image_changes(
     assert media_root / Fast.objects.get(pk=fast.pk).image_thumbnail.name == first_thumb
 
     with django_capture_on_commit_callbacks(execute=True):
-        fast.image = ContentFile(picture(size=(1000, 1000)), name="b.jpg")
+        fast.image = ContentFile(image_bytes(size=(1000, 1000)), name="b.jpg")
         fast.save()
     stored = Fast.objects.get(pk=fast.pk)
     assert not first_thumb.exists()

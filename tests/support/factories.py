@@ -13,6 +13,9 @@ from hub.models import Church, Fast
 from hub.services.fasts import fast_days_add
 from hub.services.memberships import memberships_bulk_join
 
+# Every user the factories make has this password (tests log in with it).
+PASSWORD = "a-strong-Passw0rd!"
+
 
 class ChurchFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -29,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     username = factory.SelfAttribute("email")
-    password = factory.django.Password("a-strong-Passw0rd!")
+    password = factory.django.Password(PASSWORD)
 
 
 class FastFactory(factory.django.DjangoModelFactory):

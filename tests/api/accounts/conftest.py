@@ -1,16 +1,12 @@
-import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from PIL import Image
 from rest_framework.test import APIClient
 
 from hub.models import Church
-from tests.support.factories import ChurchFactory, make_user
-
-PASSWORD = "a-strong-Passw0rd!"  # the factories' password
+from tests.support.factories import PASSWORD, ChurchFactory, make_user
 
 
 @pytest.fixture
@@ -42,10 +38,3 @@ def logged_in(church: Church, login: Callable[..., Any]) -> Callable[..., tuple[
         return user, client
 
     return make
-
-
-def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (300, 200), **save: Any) -> bytes:
-    image = Image.new("RGB", size, (200, 30, 30))
-    buffer = io.BytesIO()
-    image.save(buffer, format=fmt, **save)
-    return buffer.getvalue()

@@ -12,7 +12,7 @@ from hub.models import Church, Fast, Profile
 from hub.services.memberships import fast_join, memberships_bulk_join
 from hub.testing import accounts_bulk_create
 from tests.support.clock import NOW, day
-from tests.support.factories import make_fast, make_user
+from tests.support.factories import PASSWORD, make_fast, make_user
 from tests.support.responses import detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def many_participants(church: Church, fast: Fast, n: int) -> list[int]:
     """``n`` participants, oldest account first; returns their profile ids in that order."""
     profile_ids = accounts_bulk_create(
         emails=[f"bulk{i}@example.org" for i in range(n)],
-        password_hash=make_password("a-strong-Passw0rd!"),
+        password_hash=make_password(PASSWORD),
         newest_joined=NOW - dt.timedelta(days=1),
         spacing=dt.timedelta(days=1),
     )

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.response import Response
 from rest_framework.test import APIClient
 
-from tests.conftest import bearer_for
-from tests.performance.catalogue import Call
-from tests.performance.worlds import World
+from tests.support.auth import client_for
+from tests.support.catalogue import Call
+from tests.support.worlds import World
 
 CACHE_OPERATIONS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr")
 
@@ -87,10 +87,7 @@ def counting_compilations() -> Iterator[list[str]]:
 
 
 def client_for_call(world: World, call: Call) -> APIClient:
-    client = APIClient()
-    if call.authenticated:
-        client.credentials(HTTP_AUTHORIZATION=bearer_for(world.user))
-    return client
+    return client_for(world.user) if call.authenticated else APIClient()
 
 
 def send(world: World, call: Call, *, cold: bool = True, trace_memory: bool = False) -> Measured:
