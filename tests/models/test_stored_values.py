@@ -21,13 +21,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import F
-from django.test import Client
 from django.utils import timezone
 
 from hub.models import Church, Day, Fast, MemberDay, Membership, Profile
 from hub.services.memberships import fast_join, fast_leave
 from hub.services.stored_values import stored_values_audit
-from tests.support.auth import client_for
+from tests.support.auth import client_for, superuser_client
 from tests.support.factories import ChurchFactory, join, make_fast, make_user
 
 
@@ -154,15 +153,8 @@ def _raw(sql: str, params: list[Any]) -> None:
         cursor.execute(sql, params)
 
 
-def _admin_client() -> Client:
-    admin = User.objects.create_superuser("staff@example.org", "staff@example.org", "x-Staff-42")
-    client = Client()
-    client.force_login(admin)
-    return client
-
-
 def _admin_delete_user(w: World) -> None:
-    response = _admin_client().post(f"/admin/auth/user/{w.ben.pk}/delete/", {"post": "yes"})
+    response = superuser_client().post(f"/admin/auth/user/{w.ben.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302, response.content
 
 
@@ -189,7 +181,7 @@ def _admin_edit_days(w: World) -> None:
     form["days-1-DELETE"] = "on"
     form[f"days-{len(days)}-fast"] = str(w.lent.pk)
     form[f"days-{len(days)}-date"] = (w.today + dt.timedelta(days=5)).isoformat()
-    client, url = _admin_client(), f"/admin/hub/fast/{w.lent.pk}/change/"
+    client, url = superuser_client(), f"/admin/hub/fast/{w.lent.pk}/change/"
     # The new dates lie outside the fast's run: staff confirm them, as the page asks.
     asked = re.search(
         r'name="confirm_dates" id="id_confirm_dates" value="(\w+)"',

@@ -12,24 +12,17 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from hub.services.accounts import refresh_token_issue
+from tests.support.auth import superuser_client
 from tests.support.factories import ChurchFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "an-Other-passphrase-77"
-
-
-def _admin() -> Client:
-    staff = User.objects.create_superuser("staff@example.org", "staff@example.org", "x-Staff-42")
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def _set_password(user: User) -> None:
@@ -38,7 +31,7 @@ def _set_password(user: User) -> None:
 
 
 def _admin_password_form(user: User) -> None:
-    response = _admin().post(
+    response = superuser_client().post(
         reverse("admin:auth_user_password_change", args=[user.pk]),
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
     )
@@ -51,7 +44,9 @@ def _deactivate(user: User) -> None:
 
 
 def _admin_delete(user: User) -> None:
-    response = _admin().post(reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"})
+    response = superuser_client().post(
+        reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302, response.content
 
 

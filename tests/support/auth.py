@@ -1,6 +1,7 @@
-"""Authenticating test requests as a user, with a real token."""
+"""Authenticating test requests: API clients with a real token, an admin session."""
 
 from django.contrib.auth.models import User
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -15,4 +16,12 @@ def client_for(user: User) -> APIClient:
     tests/support/clock.py for tests that move the clock)."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=bearer_for(user))
+    return client
+
+
+def superuser_client() -> Client:
+    """A Django test client with the admin session of a new superuser (staff@example.org)."""
+    staff = User.objects.create_superuser("staff@example.org", "staff@example.org", "x-Staff-42")
+    client = Client()
+    client.force_login(staff)
     return client
