@@ -45,7 +45,7 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
 
     # Everything the pages need is served by the app itself; a request elsewhere is a bug
     # (a CDN asset, a validator badge), and it must not leave the machine.
-    def keep_local(route, request):  # type: ignore[no-untyped-def]
+    def keep_local(route, request):
         if request.url.startswith(live_server.url):
             route.continue_()
         else:

@@ -27,7 +27,7 @@ from hub.models import Church, Day, Fast, MemberDay, Membership, Profile
 from hub.services.memberships import fast_join, fast_leave
 from hub.services.stored_values import stored_values_audit
 from tests.support.auth import client_for, superuser_client
-from tests.support.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.factories import join, make_church, make_fast, make_user
 
 
 @dataclass
@@ -45,7 +45,7 @@ class World:
 
 def build() -> World:
     today = timezone.now().date()
-    church, other = ChurchFactory(name="St. Sarkis"), ChurchFactory(name="St. Vartan")
+    church, other = make_church(name="St. Sarkis"), make_church(name="St. Vartan")
     lent = make_fast(church=church, start=today - dt.timedelta(days=2), days=5, name="Lent")
     advent = make_fast(church=church, start=today + dt.timedelta(days=20), days=3, name="Advent")
     weekly = make_fast(

@@ -32,7 +32,7 @@ from hub.db_routers import (
     use_primary,
 )
 from hub.models import Church, Fast
-from tests.support.factories import PASSWORD, ChurchFactory, make_fast, make_user
+from tests.support.factories import PASSWORD, make_church, make_fast, make_user
 from tests.support.processes import clean_env, settings_json
 
 PIN_MIDDLEWARE = "hub.db_routers.ReplicaPinMiddleware"
@@ -83,7 +83,7 @@ class Routed:
         self._replica.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._replica.__exit__(*exc)
         self._primary.__exit__(*exc)
 
@@ -240,7 +240,7 @@ def test_a_server_not_in_recovery_has_no_lag(health: ReplicaHealth) -> None:
 @flow
 @pytest.mark.usefixtures("replica")
 def test_read_your_writes_pins_the_writer_and_only_the_writer(settings: Any) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date.today(), days=3)
     writer, other = make_user(church=church), make_user(church=church)
     writer_client, other_client = seasoned_client(writer), seasoned_client(other)
@@ -283,7 +283,7 @@ def test_read_your_writes_pins_the_writer_and_only_the_writer(settings: Any) -> 
 @pytest.mark.usefixtures("replica")
 def test_a_freshly_issued_token_reads_the_primary() -> None:
     """Right after register/login the user row may not be on the replica yet."""
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
     with Routed() as routed:
@@ -295,7 +295,7 @@ def test_a_freshly_issued_token_reads_the_primary() -> None:
 @flow
 @pytest.mark.usefixtures("replica")
 def test_anonymous_reads_use_the_replica_and_logins_the_primary() -> None:
-    ChurchFactory(name="Replicated")
+    make_church(name="Replicated")
     with Routed() as routed:
         response = APIClient().get("/api/churches/")
     assert response.status_code == 200

@@ -57,7 +57,7 @@ def hung_redis() -> Iterator[SilentServer]:
 
 
 @pytest.mark.django_db
-def test_after_one_timeout_the_cache_is_not_asked_again(client_for, hung_redis) -> None:  # type: ignore[no-untyped-def]
+def test_after_one_timeout_the_cache_is_not_asked_again(client_for, hung_redis) -> None:
     world = build_world(fasts_in_range=3)
     caches = {
         "default": {

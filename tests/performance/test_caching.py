@@ -46,7 +46,7 @@ def test_stats_cold_then_warm() -> None:
 
 
 @pytest.mark.django_db
-def test_joined_is_never_shared_between_users(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_joined_is_never_shared_between_users(client_for) -> None:
     world = build_world(fasts_in_range=3)
     other = make_user(church=world.church)
     mine = client_for(world.user).get(reverse("fast-list")).json()
@@ -56,12 +56,12 @@ def test_joined_is_never_shared_between_users(client_for) -> None:  # type: igno
     assert client_for(other).get(reverse("fast-stats")).json()["joined_fasts"] == []
 
 
-def _listed(client, fast_id: int) -> dict:  # type: ignore[no-untyped-def]
+def _listed(client, fast_id: int) -> dict:
     return next(f for f in client.get(reverse("fast-list")).json() if f["id"] == fast_id)
 
 
 @pytest.mark.django_db
-def test_every_change_shows_at_once_through_warm_caches(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_every_change_shows_at_once_through_warm_caches(client_for) -> None:
     world = build_world(fasts_in_range=3)
     client = client_for(world.user)
     spare = world.spare
@@ -95,7 +95,7 @@ def test_every_change_shows_at_once_through_warm_caches(client_for) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_requests_are_served_from_the_database_when_redis_is_down(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_requests_are_served_from_the_database_when_redis_is_down(client_for) -> None:
     world = build_world(fasts_in_range=3)
     with override_settings(CACHES=UNREACHABLE_REDIS, DJANGO_REDIS_IGNORE_EXCEPTIONS=True):
         client = client_for(world.user)
@@ -127,7 +127,7 @@ def test_concurrent_misses_compute_once() -> None:
 
 
 @pytest.mark.django_db
-def test_fast_detail_cold_then_warm(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_fast_detail_cold_then_warm(client_for) -> None:
     world = build_world(participants=20)
     kwargs = {"pk": world.target.pk}
     queries, ops, body = _get(world, "fast-detail", cold=True, **kwargs)
@@ -140,7 +140,7 @@ def test_fast_detail_cold_then_warm(client_for) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.django_db
-def test_fast_detail_is_fresh_and_per_user_through_the_cache(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_fast_detail_is_fresh_and_per_user_through_the_cache(client_for) -> None:
     world = build_world(fasts_in_range=2)
     other = make_user(church=world.church)
     path = reverse("fast-detail", kwargs={"pk": world.spare.pk})
@@ -160,7 +160,7 @@ def test_fast_detail_is_fresh_and_per_user_through_the_cache(client_for) -> None
 
 
 @pytest.mark.django_db
-def test_fast_of_another_church_is_never_served_from_the_callers_cache(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_fast_of_another_church_is_never_served_from_the_callers_cache(client_for) -> None:
     world = build_world()
     elsewhere = build_world()
     path = reverse("fast-detail", kwargs={"pk": elsewhere.spare.pk})

@@ -23,7 +23,7 @@ from django.utils import timezone
 from hub.caching import REPRESENTATIONS, VERSION_BUMPED_BY
 from hub.models import Church, Day, Fast
 from tests.support.auth import client_for
-from tests.support.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.factories import join, make_church, make_fast, make_user
 from tests.support.images import image_bytes
 
 
@@ -40,7 +40,7 @@ class World:
 
 def build() -> World:
     today = timezone.now().date()
-    church, other = ChurchFactory(name="St. Sarkis"), ChurchFactory(name="St. Vartan")
+    church, other = make_church(name="St. Sarkis"), make_church(name="St. Vartan")
     fast = make_fast(
         church=church,
         start=today - dt.timedelta(days=2),

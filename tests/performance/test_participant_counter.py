@@ -10,7 +10,7 @@ from django.db import connection
 from hub.models import Fast, Membership
 from hub.services.memberships import fast_join, fast_leave
 from tests.support.concurrency import run_at_once
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 
 
 def _race(action: Callable[..., None], users: Sequence[User], fast: Fast) -> None:
@@ -25,7 +25,7 @@ def test_concurrent_joins_and_leaves_keep_the_counter_exact() -> None:
         pytest.skip(
             "SQLite serialises writers; concurrency is proven on PostgreSQL (CI's second run)"
         )
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=None, days=0)
     users = [make_user(church=church) for _ in range(24)]
 

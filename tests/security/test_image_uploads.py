@@ -32,7 +32,7 @@ from rest_framework.test import APIClient
 from hub.models import Fast, Profile
 from hub.services import accounts, images
 from tests.support.concurrency import run_at_once
-from tests.support.factories import ChurchFactory, FastFactory, make_user
+from tests.support.factories import make_church, make_fast, make_user
 from tests.support.images import image_bytes, png_claiming, profile_image_upload
 from tests.support.processes import clean_env, python, succeeded
 
@@ -44,7 +44,7 @@ MEMORY_BOUND_MIB = 256
 
 
 def _member(client_for: Callable[[User], APIClient]) -> tuple[User, APIClient]:
-    user = make_user(church=ChurchFactory(), name="Picture")
+    user = make_user(church=make_church(), name="Picture")
     return user, client_for(user)
 
 
@@ -153,7 +153,7 @@ def test_a_stale_profile_does_not_decide_which_files_are_deleted(
     The second must delete the first's files (read from the row it locks), not the names its
     own copy of the profile had when it was loaded.
     """
-    user = make_user(church=ChurchFactory(), name="Racer")
+    user = make_user(church=make_church(), name="Racer")
     first_copy = Profile.objects.get(user=user)
     second_copy = Profile.objects.get(user=user)
     picture = image_bytes("PNG", (40, 30))
@@ -179,7 +179,7 @@ def test_ten_concurrent_uploads_leave_only_the_last_picture(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
-    user = make_user(church=ChurchFactory(), name="Busy")
+    user = make_user(church=make_church(), name="Busy")
     picture = image_bytes("PNG", (400, 300))
 
     def upload() -> int:
@@ -203,7 +203,7 @@ def test_uploads_racing_the_account_deletion_leave_no_file(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
-    user = make_user(church=ChurchFactory(), name="Leaving")
+    user = make_user(church=make_church(), name="Leaving")
     picture = image_bytes("PNG", (400, 300))
     # Each request's token is issued before the race (issuing one writes a row for the user).
     uploaders = [client_for(user) for _ in range(5)]
@@ -215,7 +215,8 @@ def test_uploads_racing_the_account_deletion_leave_no_file(
     def delete() -> int:
         return int(deleter.delete(reverse("account-delete")).status_code)
 
-    statuses = run_at_once([*(partial(upload, client) for client in uploaders), delete])
+    jobs: list[Callable[[], int]] = [partial(upload, client) for client in uploaders]
+    statuses = run_at_once([*jobs, delete])
     assert statuses[-1] == 204
     assert set(statuses) <= {200, 204, 401}  # an upload that lost the race: account gone
     assert not User.objects.filter(pk=user.pk).exists()
@@ -224,13 +225,13 @@ def test_uploads_racing_the_account_deletion_leave_no_file(
 
 @pytest.mark.django_db
 def test_sweep_media_deletes_old_unreferenced_files_only(media_root: Path) -> None:
-    user = make_user(church=ChurchFactory(), name="Kept")
+    user = make_user(church=make_church(), name="Kept")
     profile = Profile.objects.get(user=user)
     accounts.profile_image_replace(
         profile=profile,
         upload=SimpleUploadedFile("a.png", image_bytes("PNG", (40, 30))),
     )
-    fast = FastFactory(church=ChurchFactory())
+    fast = make_fast(church=make_church())
     fast.image = SimpleUploadedFile("banner.png", image_bytes("PNG", (900, 300)))
     fast.save()
     fast = Fast.objects.get(pk=fast.pk)

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from hub.models import Church, Fast
 from tests.support.clock import NOW, TODAY, day, frozen_at
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +59,8 @@ def _join(client: APIClient, fast: Fast) -> None:
 
 @pytest.fixture
 def world(client_for: Callable[[User], APIClient]) -> World:
-    church = ChurchFactory(name="Shared Church")
-    other = ChurchFactory(name="Other Church")
+    church = make_church(name="Shared Church")
+    other = make_church(name="Other Church")
     alice = make_user(church=church, name="Alice", location="Aville")
     bob = make_user(church=church, name="Bob", location="Bton")
     eve = make_user(church=church)

@@ -20,7 +20,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken
 
 from tests.support.concurrency import run_at_once
-from tests.support.factories import PASSWORD, ChurchFactory, make_user
+from tests.support.factories import PASSWORD, make_church, make_user
 
 LOGIN = reverse("token_obtain_pair")
 REFRESH = reverse("token_refresh")
@@ -54,7 +54,7 @@ def _profile_with(access: str) -> int:
 
 @pytest.fixture
 def user(db: None) -> User:
-    return make_user(church=ChurchFactory(), name="Holder")
+    return make_user(church=make_church(), name="Holder")
 
 
 @pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_a_successor_issued_during_the_reuse_is_revoked_too() -> None:
     two take turns on the user's row, so the family's revocation also sees the successor."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
-    user = make_user(church=ChurchFactory(), name="Raced")
+    user = make_user(church=make_church(), name="Raced")
     for _ in range(10):
         first = _login(user)
         current = _rotate(first["refresh"])

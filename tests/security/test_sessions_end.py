@@ -18,16 +18,16 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from hub.services.accounts import refresh_token_issue
 from tests.support.auth import superuser_client
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import make_church, make_user
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "an-Other-passphrase-77"
 
 
-def _set_password(user: User) -> None:
+def _set_password(user: User, update_fields: list[str] | None = None) -> None:
     user.set_password(NEW_PASSWORD)
-    user.save()
+    user.save(update_fields=update_fields)
 
 
 def _admin_password_form(user: User) -> None:
@@ -52,10 +52,7 @@ def _admin_delete(user: User) -> None:
 
 CHANGES: dict[str, Callable[[User], object]] = {
     "set_password and save": _set_password,
-    "save(update_fields=[password])": lambda u: (
-        u.set_password(NEW_PASSWORD),
-        u.save(update_fields=["password"]),
-    ),
+    "save(update_fields=[password])": lambda u: _set_password(u, update_fields=["password"]),
     "queryset update of the password": lambda u: User.objects.filter(pk=u.pk).update(
         password=make_password(NEW_PASSWORD)
     ),
@@ -74,7 +71,7 @@ def _refresh(token: str) -> int:
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 def test_every_refresh_token_stops_working(change: Callable[[User], object]) -> None:
-    user = make_user(church=ChurchFactory(), name="Holder")
+    user = make_user(church=make_church(), name="Holder")
     phone, laptop = refresh_token_issue(user=user), refresh_token_issue(user=user)
     bystander = refresh_token_issue(user=make_user(name="Bystander"))
 
@@ -107,7 +104,7 @@ def test_a_deleted_users_tokens_are_blacklisted_in_the_database() -> None:
 
 @pytest.mark.parametrize("change", ["deactivated", "deleted"])
 def test_the_access_token_of_a_deactivated_or_deleted_user_is_refused_at_once(change: str) -> None:
-    user = make_user(church=ChurchFactory(), name="Holder")
+    user = make_user(church=make_church(), name="Holder")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh_token_issue(user=user).access}")
     assert client.get(reverse("profile-detail")).status_code == 200

@@ -25,7 +25,7 @@ from hub.api.throttles import (
 )
 from hub.services.accounts import email_normalize
 from tests.support.concurrency import run_at_once
-from tests.support.factories import PASSWORD, ChurchFactory, make_user
+from tests.support.factories import PASSWORD, make_church, make_user
 
 LOGIN = reverse("token_obtain_pair")
 RESET = reverse("password_reset")
@@ -53,7 +53,7 @@ def _post(url: str, body: dict[str, Any], ip: str = "127.0.0.1") -> Any:
 
 def _throttle_ident(throttle_class: type[Any], body: dict[str, Any]) -> str | None:
     request = APIView().initialize_request(APIRequestFactory().post("/", body, format="json"))
-    return throttle_class().ident(request, APIView())  # type: ignore[no-any-return]
+    return throttle_class().ident(request, APIView())
 
 
 # --- Item 1: the authenticated identity, normalised like the lookup ----------------------------
@@ -62,7 +62,7 @@ def _throttle_ident(throttle_class: type[Any], body: dict[str, Any]) -> str | No
 @pytest.mark.django_db
 def test_a_decoy_email_beside_the_username_is_a_400_not_a_free_attempt(rates: Any) -> None:
     rates(login_account="5/min")
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     for i in range(5):
         wrong = _post(LOGIN, {"username": user.email, "password": "wrong"}, ip=f"10.0.0.{i}")
         assert wrong.status_code == 401
@@ -135,7 +135,7 @@ def test_case_fold_spellings_share_one_login_and_reset_key() -> None:
 @pytest.mark.django_db
 def test_case_fold_spellings_spend_one_reset_budget(rates: Any) -> None:
     rates(password_reset_account="3/hour")
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     local, domain = user.email.split("@")
     folded = local.replace("s", LONG_S, 1) + "@" + domain
     assert folded != user.email

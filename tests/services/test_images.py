@@ -9,7 +9,7 @@ from PIL import Image
 
 from hub.models import Fast
 from hub.services import images
-from tests.support.factories import ChurchFactory, FastFactory
+from tests.support.factories import make_church, make_fast
 from tests.support.images import image_bytes
 
 BANNER = (1600, 900)
@@ -36,7 +36,7 @@ def test_image_normalize_refuses_non_images_and_big_files() -> None:
 
 @pytest.mark.django_db
 def test_fast_image_gets_an_800px_wide_jpeg_thumbnail(media_root: Path) -> None:
-    fast = FastFactory(church=ChurchFactory())
+    fast = make_fast(church=make_church())
     fast.image = SimpleUploadedFile("banner.png", image_bytes("PNG", size=BANNER))
     fast.save()
 
@@ -53,8 +53,8 @@ def test_fast_image_gets_an_800px_wide_jpeg_thumbnail(media_root: Path) -> None:
 def test_fast_thumbnail_follows_image_changes(
     media_root: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    fast = FastFactory(
-        church=ChurchFactory(), image=ContentFile(image_bytes(size=BANNER), name="a.jpg")
+    fast = make_fast(
+        church=make_church(), image=ContentFile(image_bytes(size=BANNER), name="a.jpg")
     )
     first_thumb = media_root / fast.image_thumbnail.name
     assert first_thumb.exists()
@@ -81,6 +81,6 @@ def test_fast_thumbnail_follows_image_changes(
 
 @pytest.mark.django_db
 def test_fast_with_an_undecodable_image_still_saves() -> None:
-    fast = FastFactory(church=ChurchFactory(), image=ContentFile(b"not a picture", name="x.jpg"))
+    fast = make_fast(church=make_church(), image=ContentFile(b"not a picture", name="x.jpg"))
     stored = Fast.objects.get(pk=fast.pk)
     assert stored.image and not stored.image_thumbnail

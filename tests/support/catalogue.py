@@ -117,7 +117,9 @@ def _list_anonymous(name: str) -> Callable[[World], Call]:
 
 
 def _by_date(world: World) -> Call:
-    return Call("get", f"{reverse('fast-by-date')}?date={world.target.first_day.isoformat()}")
+    first_day = world.target.first_day
+    assert first_day is not None  # the target fast has days
+    return Call("get", f"{reverse('fast-by-date')}?date={first_day.isoformat()}")
 
 
 def _by_feast_date(world: World) -> Call:

@@ -16,7 +16,7 @@ from hub.models import Church, Fast
 from hub.services.fasts import fast_days_add
 from hub.services.memberships import memberships_bulk_join
 from hub.testing import accounts_bulk_create
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import make_church, make_user
 
 
 @dataclass
@@ -35,7 +35,7 @@ def _fasts_with_days(
     fasts = Fast.objects.bulk_create(
         [Fast(name=f"{tag} {i}", church=church, description="d") for i in range(count)]
     )
-    rows = []
+    rows: list[tuple[int, dt.date]] = []
     for i, fast in enumerate(fasts):
         start = today + dt.timedelta(days=(i % 30) * 10 - 150 - days // 2)
         rows.extend((fast.pk, start + dt.timedelta(days=d)) for d in range(days))
@@ -63,7 +63,7 @@ def build_world(
     fasts_in_range: int = 1,
 ) -> World:
     today = timezone.now().date()
-    church = ChurchFactory()
+    church = make_church()
     user = make_user(church=church, name="Heavy User")
     joined = _fasts_with_days(
         church, count=fasts_per_user, days=days_per_fast, today=today, tag="Joined"

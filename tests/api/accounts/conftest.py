@@ -6,12 +6,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from hub.models import Church
-from tests.support.factories import PASSWORD, ChurchFactory, make_user
+from tests.support.factories import PASSWORD, make_church, make_user
 
 
 @pytest.fixture
 def church(db: None) -> Church:
-    return ChurchFactory(name="St. Mary")
+    return make_church(name="St. Mary")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 
 from hub.models import Church
 from tests.support.clock import NOW, frozen_at
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import make_church, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +19,7 @@ def _frozen_now() -> Iterator[None]:
 
 @pytest.fixture
 def church() -> Church:
-    return ChurchFactory(name="Saint Gregory")
+    return make_church(name="Saint Gregory")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from hub.models import Fast, Membership
 from tests.support.clock import day
 from tests.support.concurrency import run_at_once
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 from tests.support.responses import ok
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def run_concurrently(
 def test_concurrent_joins_then_leaves(client_for: Callable[[User], APIClient]) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
-    church = ChurchFactory(name="Busy church")
+    church = make_church(name="Busy church")
     fast = make_fast(church=church, start=day(0), days=3)
     users = [make_user(church=church) for _ in range(JOINERS)]
 

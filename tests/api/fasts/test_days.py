@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from hub.models import Church, Day
 from hub.services.memberships import fast_join
 from tests.support.clock import day, iso
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 from tests.support.responses import detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_user_days_are_the_days_of_joined_fasts_by_date(
     client_for: Client, church: Church, member: User
 ) -> None:
     weekly = make_fast(church=church, dates=[day(0), day(7), day(14)], name="weekly")
-    short = make_fast(church=ChurchFactory(name="Elsewhere"), start=day(6), days=3, name="short")
+    short = make_fast(church=make_church(name="Elsewhere"), start=day(6), days=3, name="short")
     make_fast(church=church, start=day(1), days=4, name="not joined")
     fast_join(profile=member.profile, fast_id=short.pk)
     fast_join(profile=member.profile, fast_id=weekly.pk)

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from hub.models import Church, Day
 from hub.services.memberships import fast_join
 from tests.support.clock import day, iso
-from tests.support.factories import make_fast
+from tests.support.factories import make_church, make_fast
 from tests.support.responses import error_body, ok
 
 pytestmark = pytest.mark.django_db
@@ -128,10 +128,8 @@ def test_list_and_stats_show_a_new_day_at_once(
 def test_list_follows_the_callers_church_change(
     client_for: Callable[[User], APIClient], church: Church, member: User
 ) -> None:
-    from tests.support.factories import ChurchFactory
-
     mine = make_fast(church=church, start=day(0), days=1)
-    other_church = ChurchFactory(name="New parish")
+    other_church = make_church(name="New parish")
     theirs = make_fast(church=other_church, start=day(0), days=1)
     client = client_for(member)
     assert [f["id"] for f in ok(client.get("/api/fasts/"))] == [mine.pk]

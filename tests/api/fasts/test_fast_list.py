@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from hub.models import Church
 from hub.services.memberships import fast_join
 from tests.support.clock import day, iso
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 from tests.support.responses import FAST_KEYS, detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_authenticated_caller_sees_their_profile_church_and_church_id_is_ignored
     client_for: Client, church: Church, member: User
 ) -> None:
     mine = make_fast(church=church, start=day(0), days=2)
-    other_church = ChurchFactory(name="Elsewhere")
+    other_church = make_church(name="Elsewhere")
     make_fast(church=other_church, start=day(0), days=2)
 
     client = client_for(member)
@@ -49,7 +49,7 @@ def test_authenticated_caller_without_church_is_400(client_for: Client, church: 
 
 def test_anonymous_caller_uses_church_id(api_client: APIClient, church: Church) -> None:
     mine = make_fast(church=church, start=day(0), days=2)
-    make_fast(church=ChurchFactory(name="Elsewhere"), start=day(0), days=2)
+    make_fast(church=make_church(name="Elsewhere"), start=day(0), days=2)
 
     assert ids(ok(api_client.get("/api/fasts/", {"church_id": church.pk}))) == [mine.pk]
 
@@ -110,14 +110,14 @@ def test_explicit_range_is_inclusive(api_client: APIClient, church: Church) -> N
 
     body = ok(
         api_client.get(
-            "/api/fasts/", {"church_id": church.pk, "start_date": iso(10), "end_date": iso(20)}
+            "/api/fasts/", {"church_id": str(church.pk), "start_date": iso(10), "end_date": iso(20)}
         )
     )
     assert ids(body) == [on_start.pk, on_end.pk]
 
-    one_day = {"church_id": church.pk, "start_date": iso(9), "end_date": iso(9)}
+    one_day = {"church_id": str(church.pk), "start_date": iso(9), "end_date": iso(9)}
     assert ids(ok(api_client.get("/api/fasts/", one_day))) == [before.pk]
-    far = {"church_id": church.pk, "start_date": iso(400), "end_date": iso(500)}
+    far = {"church_id": str(church.pk), "start_date": iso(400), "end_date": iso(500)}
     assert ok(api_client.get("/api/fasts/", far)) == []
     assert after.pk not in ids(body)
 
@@ -127,7 +127,7 @@ def test_only_start_date_keeps_the_default_end(api_client: APIClient, church: Ch
     inside = make_fast(church=church, dates=[day(100)], name="inside")
     make_fast(church=church, dates=[day(181)], name="after default end")
 
-    body = ok(api_client.get("/api/fasts/", {"church_id": church.pk, "start_date": iso(-5)}))
+    body = ok(api_client.get("/api/fasts/", {"church_id": str(church.pk), "start_date": iso(-5)}))
 
     assert ids(body) == [inside.pk]
 
@@ -137,7 +137,7 @@ def test_only_end_date_keeps_the_default_start(api_client: APIClient, church: Ch
     inside = make_fast(church=church, dates=[day(-100)], name="inside")
     make_fast(church=church, dates=[day(10)], name="after end")
 
-    body = ok(api_client.get("/api/fasts/", {"church_id": church.pk, "end_date": iso(5)}))
+    body = ok(api_client.get("/api/fasts/", {"church_id": str(church.pk), "end_date": iso(5)}))
 
     assert ids(body) == [inside.pk]
 
@@ -159,13 +159,13 @@ def test_only_end_date_keeps_the_default_start(api_client: APIClient, church: Ch
 def test_malformed_dates_are_400(
     api_client: APIClient, church: Church, name: str, value: str
 ) -> None:
-    response = api_client.get("/api/fasts/", {"church_id": church.pk, name: value})
+    response = api_client.get("/api/fasts/", {"church_id": str(church.pk), name: value})
     assert detail_of(response)
 
 
 def test_end_before_start_is_400(api_client: APIClient, church: Church) -> None:
     response = api_client.get(
-        "/api/fasts/", {"church_id": church.pk, "start_date": iso(5), "end_date": iso(4)}
+        "/api/fasts/", {"church_id": str(church.pk), "start_date": iso(5), "end_date": iso(4)}
     )
     assert detail_of(response)
 
@@ -210,7 +210,7 @@ def test_weekly_fast_whose_days_skip_over_the_range_is_excluded(
     weekly = make_fast(church=church, dates=[day(-7), day(0), day(7)], name="weekly")
 
     def listed(start: int, end: int) -> list[int]:
-        params = {"church_id": church.pk, "start_date": iso(start), "end_date": iso(end)}
+        params = {"church_id": str(church.pk), "start_date": iso(start), "end_date": iso(end)}
         return ids(ok(api_client.get("/api/fasts/", params)))
 
     assert listed(1, 6) == []
@@ -261,7 +261,7 @@ def test_empty_list(api_client: APIClient, church: Church) -> None:
 
 
 def test_detail_of_any_church_for_anyone(api_client: APIClient, client_for: Client) -> None:
-    fast = make_fast(church=ChurchFactory(name="Far away"), start=day(0), days=1)
+    fast = make_fast(church=make_church(name="Far away"), start=day(0), days=1)
     assert ok(api_client.get(f"/api/fasts/{fast.pk}/"))["id"] == fast.pk
     assert ok(client_for(make_user()).get(f"/api/fasts/{fast.pk}/"))["id"] == fast.pk
 

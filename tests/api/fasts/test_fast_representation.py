@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from hub.models import Church, Fast
 from hub.services.memberships import fast_join
 from tests.support.clock import frozen_at, iso
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 from tests.support.responses import FAST_KEYS, detail_of, ok
 
 pytestmark = pytest.mark.django_db
@@ -340,7 +340,7 @@ def test_known_time_zone_names_are_accepted(api_client: APIClient, church: Churc
 
 
 def test_other_church_name_is_shown(api_client: APIClient) -> None:
-    other = ChurchFactory(name="Other church")
+    other = make_church(name="Other church")
     fast = make_fast(church=other, start=dt.date(2026, 3, 10), days=1)
     assert detail(api_client, fast)["church"] == {"id": other.pk, "name": "Other church"}
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from hub.models import Church
 from hub.services.memberships import fast_join
 from tests.support.clock import day, frozen_at
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 from tests.support.responses import FAST_KEYS, detail_of, ok
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +35,9 @@ def compact(offset: int) -> str:
 
 def test_church_fast_on_a_date(api_client: APIClient, church: Church) -> None:
     fast = make_fast(church=church, start=day(3), days=4, name="Later")
-    make_fast(church=ChurchFactory(name="Elsewhere"), start=day(3), days=4)
+    make_fast(church=make_church(name="Elsewhere"), start=day(3), days=4)
 
-    body = ok(api_client.get("/api/fast/", {"church_id": church.pk, "date": compact(4)}))
+    body = ok(api_client.get("/api/fast/", {"church_id": str(church.pk), "date": compact(4)}))
 
     assert list(body) == FAST_KEYS
     assert body["id"] == fast.pk
@@ -58,7 +58,9 @@ def test_default_date_follows_the_time_zone(api_client: APIClient, church: Churc
     fast = make_fast(church=church, dates=[dt.date(2026, 1, 15)])
     moment = dt.datetime(2026, 1, 16, 7, 30, tzinfo=dt.UTC)  # 23:30 on the 15th in Los Angeles
     with frozen_at(moment):
-        la = ok(api_client.get("/api/fast/", {"church_id": church.pk, "tz": "America/Los_Angeles"}))
+        la = ok(
+            api_client.get("/api/fast/", {"church_id": str(church.pk), "tz": "America/Los_Angeles"})
+        )
         utc = ok(api_client.get("/api/fast/", {"church_id": church.pk}))
     assert la["id"] == fast.pk
     assert utc == STUB
@@ -69,7 +71,7 @@ def test_highest_id_when_several(api_client: APIClient, church: Church) -> None:
     second = make_fast(church=church, start=day(0), days=1, name="second")
     make_fast(church=church, start=day(-3), days=2, name="third, ended yesterday")
 
-    body = ok(api_client.get("/api/fast/", {"church_id": church.pk, "date": compact(0)}))
+    body = ok(api_client.get("/api/fast/", {"church_id": str(church.pk), "date": compact(0)}))
 
     assert body["id"] == second.pk
 
@@ -77,7 +79,7 @@ def test_highest_id_when_several(api_client: APIClient, church: Church) -> None:
 def test_stub_when_no_fast(api_client: APIClient, church: Church) -> None:
     make_fast(church=church, dates=[day(-1), day(1)])
 
-    body = ok(api_client.get("/api/fast/", {"church_id": church.pk, "date": compact(0)}))
+    body = ok(api_client.get("/api/fast/", {"church_id": str(church.pk), "date": compact(0)}))
 
     assert body == STUB
     assert list(body) == list(STUB)
@@ -91,7 +93,7 @@ def test_stub_when_no_fast(api_client: APIClient, church: Church) -> None:
 def test_malformed_date_is_400(
     client_for: Client, api_client: APIClient, church: Church, path: str, value: str
 ) -> None:
-    assert detail_of(api_client.get(path, {"church_id": church.pk, "date": value}))
+    assert detail_of(api_client.get(path, {"church_id": str(church.pk), "date": value}))
     member = make_user(church=church)
     assert detail_of(client_for(member).get(path, {"date": value}))
 
@@ -123,7 +125,7 @@ def test_church_fast_for_an_authenticated_caller_uses_their_church(
     client_for: Client, church: Church, member: User
 ) -> None:
     mine = make_fast(church=church, start=day(0), days=1)
-    other_church = ChurchFactory(name="Elsewhere")
+    other_church = make_church(name="Elsewhere")
     make_fast(church=other_church, start=day(0), days=1)
     fast_join(profile=member.profile, fast_id=mine.pk)
 
@@ -141,12 +143,12 @@ def test_anonymous_user_fasts_behaves_like_church_fast(
 ) -> None:
     fast = make_fast(church=church, start=day(0), days=2)
 
-    params = {"church_id": church.pk, "date": compact(1)}
+    params = {"church_id": str(church.pk), "date": compact(1)}
     body = ok(api_client.get("/api/user/fasts/", params))
 
     assert body == ok(api_client.get("/api/fast/", params))
     assert body["id"] == fast.pk
-    none = {"church_id": church.pk, "date": compact(5)}
+    none = {"church_id": str(church.pk), "date": compact(5)}
     assert ok(api_client.get("/api/user/fasts/", none)) == STUB
 
 
@@ -155,7 +157,7 @@ def test_user_fasts_returns_only_a_joined_fast_of_their_church(
 ) -> None:
     joined = make_fast(church=church, start=day(-2), days=5, name="joined")
     make_fast(church=church, start=day(0), days=1, name="not joined, higher id")
-    elsewhere = make_fast(church=ChurchFactory(name="Elsewhere"), start=day(0), days=1)
+    elsewhere = make_fast(church=make_church(name="Elsewhere"), start=day(0), days=1)
     fast_join(profile=member.profile, fast_id=joined.pk)
     fast_join(profile=member.profile, fast_id=elsewhere.pk)
     client = client_for(member)
@@ -171,7 +173,7 @@ def test_user_fasts_returns_only_a_joined_fast_of_their_church(
 
 def test_user_fasts_stub_when_not_joined(client_for: Client, church: Church, member: User) -> None:
     make_fast(church=church, start=day(0), days=1)
-    elsewhere = make_fast(church=ChurchFactory(name="Elsewhere"), start=day(0), days=1)
+    elsewhere = make_fast(church=make_church(name="Elsewhere"), start=day(0), days=1)
     fast_join(profile=member.profile, fast_id=elsewhere.pk)
 
     body = ok(client_for(member).get("/api/user/fasts/", {"date": compact(0)}))

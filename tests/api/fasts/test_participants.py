@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -27,13 +28,13 @@ def fast(church: Church) -> Fast:
     return make_fast(church=church, start=day(0), days=3)
 
 
-def plain(client: APIClient, fast: Fast, **params: object) -> list[dict]:
+def plain(client: APIClient, fast: Fast, **params: Any) -> list[dict]:
     body = ok(client.get(f"/api/fasts/{fast.pk}/participants/", params))
     assert isinstance(body, list)
     return body
 
 
-def paginated(client: APIClient, fast: Fast, **params: object) -> dict:
+def paginated(client: APIClient, fast: Fast, **params: Any) -> dict:
     body = ok(client.get(f"/api/fasts/{fast.pk}/participants/paginated/", params))
     assert list(body) == ["count", "next", "previous", "results"]
     return body

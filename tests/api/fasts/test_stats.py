@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from hub.models import Church
 from hub.services.memberships import fast_join
 from tests.support.clock import day, frozen_at
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 from tests.support.responses import detail_of, ok
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_totals(client_for: Client, church: Church, member: User) -> None:
     ends_today = make_fast(church=church, start=day(-3), days=4, name="ends today")
     weekly = make_fast(church=church, dates=[day(-14), day(-7), day(7)], name="weekly")
     empty = make_fast(church=church, name="no days")
-    elsewhere = make_fast(church=ChurchFactory(name="Elsewhere"), start=day(-20), days=2)
+    elsewhere = make_fast(church=make_church(name="Elsewhere"), start=day(-20), days=2)
     for fast in (weekly, future, empty, ongoing, done, ends_today, elsewhere):
         fast_join(profile=member.profile, fast_id=fast.pk)
     # another user's joins are not counted
