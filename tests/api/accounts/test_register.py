@@ -184,26 +184,3 @@ def test_over_long_strings(church: Church) -> None:
     )
     assert response.status_code == 400
     assert not User.objects.exists()
-
-
-def test_registration_is_one_transaction(church: Church, monkeypatch: pytest.MonkeyPatch) -> None:
-    from hub.services import accounts
-
-    def fail(**kwargs: Any) -> None:
-        raise RuntimeError("token store down")
-
-    monkeypatch.setattr(accounts, "refresh_token_issue", fail)
-    with pytest.raises(RuntimeError):
-        accounts.user_register(email="anna@example.org", password=STRONG, church=church)
-    assert not User.objects.exists()
-    assert not Profile.objects.exists()
-
-
-def test_concurrent_duplicate_is_refused_by_the_database(church: Church) -> None:
-    from hub.services import accounts
-
-    accounts.user_register(email="anna@example.org", password=STRONG, church=church)
-    # A second registration that passed the serializer's check before the first committed.
-    with pytest.raises(accounts.EmailTaken):
-        accounts.user_register(email="ANNA@example.org", password=STRONG, church=church)
-    assert User.objects.count() == 1
