@@ -61,6 +61,11 @@ def test_a_deadlock_is_retried_and_the_retry_succeeds(two_fasts: tuple[int, int]
     def work() -> None:
         attempts.append(1)
         _set_deadlock_timeout("50ms")
+        if len(attempts) == 2:
+            # The retry starts once the winner has committed: a row lock is not handed over in
+            # turn, so a retry that ran at once could take row a before the winner and deadlock
+            # again (it did, on a loaded machine).
+            opponent.join(timeout=60)
         Fast.objects.filter(pk=a).update(url="https://example.org/victim")
         if len(attempts) == 1:
             barrier.wait(timeout=30)  # now each holds the row the other wants
