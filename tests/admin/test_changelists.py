@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from hub.models import Fast
 from hub.services.memberships import fast_join
-from tests.support.factories import ChurchFactory, FastFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _queries(client: Client, url: str) -> int:
 
 
 def _make_fasts(count: int, offset: int) -> None:
-    church = ChurchFactory(name="Home")
+    church = make_church(name="Home")
     for n in range(count):
         start = dt.date(2027, 1, 1) + dt.timedelta(days=offset + n)
         fast = make_fast(church=church, start=start, days=2)
@@ -34,12 +34,12 @@ def _make_fasts(count: int, offset: int) -> None:
 
 def _make_churches(count: int, offset: int) -> None:
     for n in range(count):
-        church = ChurchFactory(name=f"Parish {offset + n}")
+        church = make_church(name=f"Parish {offset + n}")
         make_fast(church=church, start=dt.date(2027, 5, 1), days=1)
 
 
 def _make_profiles(count: int, offset: int) -> None:
-    church = ChurchFactory(name="Profiles church")
+    church = make_church(name="Profiles church")
     fast = make_fast(church=church, start=dt.date(2027, 5, 1), days=1, name=f"F{offset}")
     for _ in range(count):
         fast_join(profile=make_user(church=church, name="Member").profile, fast_id=fast.pk)
@@ -53,9 +53,9 @@ def _make_members(count: int, offset: int) -> None:
 
 
 def _make_empty_fasts(count: int, offset: int) -> None:
-    church = ChurchFactory(name="Home")
+    church = make_church(name="Home")
     for n in range(count):
-        FastFactory(church=church, name=f"Empty {offset + n}")
+        make_fast(church=church, name=f"Empty {offset + n}")
     _make_fasts(count, offset)
 
 
@@ -74,7 +74,7 @@ def test_changelist_query_count_does_not_grow_with_rows(
     admin_client: Client, url_name: str, query: str, make: Callable[[int, int], None]
 ) -> None:
     kept = make_fast(
-        church=ChurchFactory(name="Kept church"), name="Kept", start=dt.date(2027, 6, 1), days=1
+        church=make_church(name="Kept church"), name="Kept", start=dt.date(2027, 6, 1), days=1
     )
     url = reverse(url_name) + query.format(kept=kept.pk)
     make(1, 0)
@@ -86,7 +86,7 @@ def test_changelist_query_count_does_not_grow_with_rows(
 
 
 def test_lists_show_stored_and_annotated_numbers(admin_client: Client) -> None:
-    church = ChurchFactory(name="St Gregory")
+    church = make_church(name="St Gregory")
     fast = make_fast(church=church, name="Great Lent", start=dt.date(2027, 2, 8), days=48)
     member = make_user(church=church, name="Ani")
     fast_join(profile=member.profile, fast_id=fast.pk)
@@ -112,7 +112,7 @@ def test_lists_show_stored_and_annotated_numbers(admin_client: Client) -> None:
 def test_profile_page_shows_memberships_read_only_and_has_no_add(
     admin_client: Client,
 ) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, name="Great Lent", start=dt.date(2027, 2, 8), days=3)
     member = make_user(church=church, name="Ani")
     fast_join(profile=member.profile, fast_id=fast.pk)
@@ -129,7 +129,7 @@ def test_profile_page_shows_memberships_read_only_and_has_no_add(
 
 
 def test_profile_edit_in_admin_keeps_memberships(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 2, 8), days=3)
     member = make_user(church=church, name="Ani")
     fast_join(profile=member.profile, fast_id=fast.pk)

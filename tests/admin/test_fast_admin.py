@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hub.models import Day, Fast
-from tests.support.factories import ChurchFactory, make_fast
+from tests.support.factories import make_church, make_fast
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_changelist_links_to_the_range_form(admin_client: Client) -> None:
 
 
 def test_create_from_range(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     response = admin_client.post(reverse(CREATE_URL), _range_form(church.pk))
     fast = Fast.objects.get(name="Dormition Fast", church=church)
     assert response.status_code == 302
@@ -61,7 +61,7 @@ def test_create_from_range(admin_client: Client) -> None:
 
 
 def test_create_from_number_of_days(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     admin_client.post(reverse(CREATE_URL), _range_form(church.pk, last_date="", number_of_days="7"))
     fast = Fast.objects.get(church=church)
     assert (fast.first_day, fast.last_day, fast.day_count) == (
@@ -85,7 +85,7 @@ def test_create_from_number_of_days(admin_client: Client) -> None:
 def test_create_refuses_bad_ranges(
     admin_client: Client, overrides: dict[str, str], message: str
 ) -> None:
-    church = ChurchFactory()
+    church = make_church()
     before = _counts()
     response = admin_client.post(reverse(CREATE_URL), _range_form(church.pk, **overrides))
     assert response.status_code == 200
@@ -94,7 +94,7 @@ def test_create_refuses_bad_ranges(
 
 
 def test_create_refuses_duplicate_name_church_year(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     make_fast(church=church, name="Dormition Fast", start=dt.date(2027, 1, 10), days=2)
     before = _counts()
     response = admin_client.post(
@@ -108,7 +108,7 @@ def test_create_refuses_duplicate_name_church_year(admin_client: Client) -> None
 
 
 def test_create_refuses_a_second_fast_on_a_feast_date(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     make_fast(
         church=church,
         name="Other",
@@ -163,7 +163,7 @@ def _dates(fast: Fast) -> list[dt.date]:
 
 
 def test_copy_to_a_new_year(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     source = _nativity(church)
     url = reverse("admin:hub_fast_copy", args=[source.pk])
     change_page = admin_client.get(reverse("admin:hub_fast_change", args=[source.pk]))
@@ -191,7 +191,7 @@ def test_copy_to_a_new_year(admin_client: Client) -> None:
 
 
 def test_copy_a_weekly_fast_to_next_year_keeps_its_weekdays(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     free = {dt.date(2027, 1, 6) + dt.timedelta(days=n) for n in range(8)}
     year_2027 = [dt.date(2027, 1, 1) + dt.timedelta(days=n) for n in range(365)]
     weekly = [d for d in year_2027 if d.weekday() in (2, 4) and d not in free]
@@ -225,7 +225,7 @@ def test_copy_a_weekly_fast_to_next_year_keeps_its_weekdays(admin_client: Client
 
 
 def test_copy_to_a_new_first_date_with_an_edited_feast(admin_client: Client) -> None:
-    source = _nativity(ChurchFactory())
+    source = _nativity(make_church())
     response = admin_client.post(
         reverse("admin:hub_fast_copy", args=[source.pk]),
         _copy_form(
@@ -263,7 +263,7 @@ def test_copy_to_a_new_first_date_with_an_edited_feast(admin_client: Client) -> 
     ],
 )
 def test_copy_refuses_bad_input(admin_client: Client, data: dict[str, str], message: str) -> None:
-    church = ChurchFactory()
+    church = make_church()
     source = _nativity(church)
     make_fast(
         church=church,
@@ -285,7 +285,7 @@ def test_copy_refuses_bad_input(admin_client: Client, data: dict[str, str], mess
 
 
 def test_copy_of_a_fast_without_days_is_refused(admin_client: Client) -> None:
-    source = make_fast(church=ChurchFactory(), name="Empty")
+    source = make_fast(church=make_church(), name="Empty")
     before = _counts()
     url = reverse("admin:hub_fast_copy", args=[source.pk])
     assert "has no days: there is nothing to copy" in admin_client.get(url).content.decode()
@@ -298,7 +298,7 @@ def test_copy_of_a_fast_without_days_is_refused(admin_client: Client) -> None:
 
 
 def test_create_with_days_after_the_feast_needs_confirmation(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     data = _range_form(church.pk, last_date="2027-08-17")  # the feast is on the 15th
     before = _counts()
     refused = admin_client.post(reverse(CREATE_URL), data)
@@ -324,7 +324,7 @@ def test_create_with_days_after_the_feast_needs_confirmation(admin_client: Clien
 
 
 def test_create_with_weekdays(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     data = _range_form(
         church.pk,
         name="Wednesday and Friday Fasts",
@@ -352,7 +352,7 @@ def test_range_form_marks_required_fields_and_aligns_labels(admin_client: Client
 
 
 def test_copy_action_needs_exactly_one_fast(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     first = make_fast(church=church, start=dt.date(2027, 1, 1), days=1)
     second = make_fast(church=church, start=dt.date(2027, 2, 1), days=1)
     changelist = reverse("admin:hub_fast_changelist")
@@ -403,7 +403,7 @@ def _change_form(fast: Fast, days: list[tuple[int | None, str, bool]]) -> dict[s
 
 
 def test_inline_day_edits_keep_the_summary_exact(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 3, 1), days=3)
     day1, day2, day3 = Day.objects.filter(fast=fast).order_by("date")
     url = reverse("admin:hub_fast_change", args=[fast.pk])
@@ -444,7 +444,7 @@ def test_inline_day_edits_keep_the_summary_exact(admin_client: Client) -> None:
 def test_a_day_typed_with_the_wrong_year_is_saved_only_when_confirmed(
     admin_client: Client,
 ) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(
         church=church,
         name="Advent",
@@ -474,7 +474,7 @@ def test_a_day_typed_with_the_wrong_year_is_saved_only_when_confirmed(
 
 def test_moving_the_feast_before_existing_days_needs_confirmation(admin_client: Client) -> None:
     fast = make_fast(
-        church=ChurchFactory(),
+        church=make_church(),
         start=dt.date(2027, 3, 1),
         days=5,
         culmination_feast_date=dt.date(2027, 3, 6),
@@ -496,7 +496,7 @@ def test_moving_the_feast_before_existing_days_needs_confirmation(admin_client: 
 
 
 def test_a_fast_left_without_days_needs_confirmation(admin_client: Client) -> None:
-    fast = make_fast(church=ChurchFactory(), start=dt.date(2027, 3, 1), days=2)
+    fast = make_fast(church=make_church(), start=dt.date(2027, 3, 1), days=2)
     data = _change_form(fast, [(d.pk, d.date.isoformat(), True) for d in fast.days.all()])
     url = reverse("admin:hub_fast_change", args=[fast.pk])
     refused = admin_client.post(url, data)
@@ -511,7 +511,7 @@ def test_a_fast_left_without_days_needs_confirmation(admin_client: Client) -> No
 
 
 def test_inline_refuses_days_that_clash_with_another_fasts_year(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     make_fast(church=church, name="Lent", start=dt.date(2026, 3, 1), days=2)
     fast = make_fast(church=church, name="Lent", start=dt.date(2027, 3, 1), days=1)
     (day,) = Day.objects.filter(fast=fast)
@@ -526,7 +526,7 @@ def test_inline_refuses_days_that_clash_with_another_fasts_year(admin_client: Cl
 
 
 def test_moving_a_fast_to_another_church_moves_its_days(admin_client: Client) -> None:
-    old, new = ChurchFactory(), ChurchFactory()
+    old, new = make_church(), make_church()
     fast = make_fast(church=old, start=dt.date(2027, 3, 1), days=2)
     days = list(Day.objects.filter(fast=fast).order_by("date"))
     data = _change_form(fast, [(d.pk, d.date.isoformat(), False) for d in days])
@@ -537,7 +537,7 @@ def test_moving_a_fast_to_another_church_moves_its_days(admin_client: Client) ->
 
 
 def test_stored_fields_are_read_only(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 3, 1), days=2)
     data = _change_form(fast, [])
     data.update({"day_count": "99", "participant_count": "50", "year": "1999"})
@@ -565,7 +565,7 @@ def _add_form(dates: list[str], church_id: int) -> dict[str, Any]:
 
 
 def test_add_page_with_inline_days(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     response = admin_client.post(
         reverse("admin:hub_fast_add"), _add_form(["2027-05-03", "2027-05-01"], church.pk)
     )
@@ -583,7 +583,7 @@ def test_add_page_with_inline_days(admin_client: Client) -> None:
 def test_a_fast_added_without_days_needs_confirmation_and_is_flagged(
     admin_client: Client,
 ) -> None:
-    church = ChurchFactory()
+    church = make_church()
     data = _add_form([], church.pk)
     refused = admin_client.post(reverse("admin:hub_fast_add"), data)
     assert refused.status_code == 200
@@ -608,7 +608,7 @@ def test_a_fast_added_without_days_needs_confirmation_and_is_flagged(
 
 
 def test_inline_refuses_the_same_date_twice(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 3, 1), days=1)
     (day,) = Day.objects.filter(fast=fast)
     response = admin_client.post(

@@ -15,8 +15,8 @@ from django.utils import timezone
 from hub.admin.fasts import PARTICIPANTS_PER_PAGE
 from hub.models import Fast
 from hub.services.memberships import fast_join
-from tests.performance.worlds import add_participants
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.worlds import add_participants
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _rows(html: str) -> list[str]:
 
 
 def _fast(name: str = "Nativity Fast") -> Fast:
-    return make_fast(church=ChurchFactory(), name=name, start=dt.date(2027, 11, 15), days=40)
+    return make_fast(church=make_church(), name=name, start=dt.date(2027, 11, 15), days=40)
 
 
 def test_a_page_costs_the_same_at_1_and_at_5000_participants(admin_client: Client) -> None:

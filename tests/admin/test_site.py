@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from hub.models import Profile
 from hub.services.memberships import fast_join
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_superusers_see_the_plumbing(admin_client: Client) -> None:
 
 
 def test_profile_is_titled_by_name_and_email_and_shows_its_account(client: Client) -> None:
-    church = ChurchFactory(name="St Gregory")
+    church = make_church(name="St Gregory")
     fast = make_fast(church=church, name="Nativity Fast", start=dt.date(2027, 11, 15), days=40)
     member = make_user(church=church, name="Ani Vardanyan")
     fast_join(profile=member.profile, fast_id=fast.pk)
@@ -134,7 +134,7 @@ def test_profile_is_titled_by_name_and_email_and_shows_its_account(client: Clien
 
 
 def test_profiles_filter_by_the_fast_they_keep(admin_client: Client) -> None:
-    church = ChurchFactory(name="St Gregory")
+    church = make_church(name="St Gregory")
     nativity = make_fast(church=church, name="Nativity Fast", start=dt.date(2027, 11, 15), days=3)
     lent = make_fast(church=church, name="Great Lent", start=dt.date(2027, 3, 15), days=3)
     keeper = make_user(church=church, name="Ani")
@@ -157,20 +157,18 @@ def test_profiles_filter_by_the_fast_they_keep(admin_client: Client) -> None:
 
 def test_the_fast_autocomplete_names_each_fast_with_its_church(client: Client) -> None:
     make_fast(
-        church=ChurchFactory(name="St Gregory"),
+        church=make_church(name="St Gregory"),
         name="Great Lent",
         start=dt.date(2027, 3, 15),
         days=2,
     )
     make_fast(
-        church=ChurchFactory(name="St Nicholas"),
+        church=make_church(name="St Nicholas"),
         name="Great Lent",
         start=dt.date(2027, 3, 15),
         days=2,
     )
-    make_fast(
-        church=ChurchFactory(name="St Mary"), name="Advent", start=dt.date(2027, 12, 1), days=2
-    )
+    make_fast(church=make_church(name="St Mary"), name="Advent", start=dt.date(2027, 12, 1), days=2)
     url = reverse("admin:hub_fast_autocomplete")
     params = {"term": "lent", "app_label": "hub", "model_name": "profile", "field_name": "fasts"}
     assert client.get(url, params).status_code == 302  # to the login page

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from hub.models import Fast, Membership, Profile
 from hub.services.memberships import fast_join
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_admin_add_user_page_creates_exactly_one_profile(admin_client: Client) -
 
 
 def test_admin_delete_user_releases_counters(admin_client: Client) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 3, 1), days=2)
     member = make_user(church=church)
     fast_join(profile=member.profile, fast_id=fast.pk)

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from config import urls
 from hub.api.errors import csrf_failure, server_error
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import make_church, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_a_deeply_nested_body_is_a_400_on_every_json_endpoint(
     client_for: Callable[[User], APIClient],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    client = client_for(make_user(church=ChurchFactory())) if authenticated else APIClient()
+    client = client_for(make_user(church=make_church())) if authenticated else APIClient()
     with caplog.at_level(logging.ERROR):
         response = getattr(client, method)(
             reverse(name), _nested(depth), content_type="application/json"
@@ -163,7 +163,7 @@ def test_a_file_part_cannot_carry_a_body_past_the_limit(
 ) -> None:
     """Django leaves file parts out of its body limit; here they count, DEBUG or not."""
     settings.DEBUG = debug
-    client = client_for(make_user(church=ChurchFactory()))
+    client = client_for(make_user(church=make_church()))
     big = SimpleUploadedFile("pad.bin", b"x" * (7 * 1024 * 1024))
     response = client.put(reverse("fast-join"), {"fast_id": 1, "pad": big}, format="multipart")
     assert _json(response, 413)["code"] == "payload_too_large"
@@ -173,5 +173,5 @@ def test_a_file_part_cannot_carry_a_body_past_the_limit(
 
 
 def test_an_empty_tz_is_no_tz(client_for: Callable[[User], APIClient]) -> None:
-    client = client_for(make_user(church=ChurchFactory(), timezone="Asia/Yerevan"))
+    client = client_for(make_user(church=make_church(), timezone="Asia/Yerevan"))
     assert client.get("/api/fasts/stats/", {"tz": ""}).status_code == 200

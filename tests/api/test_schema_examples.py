@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command

@@ -1,5 +1,5 @@
 """A real browser, end to end: staff creates a fast in the admin, then finds it in the API docs.
-The screenshots it takes are the ones in docs/screenshots/ (fixtures: conftest.py).
+The screenshots it takes are the ones in docs/screenshots/ when refreshed (fixtures: conftest.py).
 """
 
 import datetime as dt
@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from hub.models import Church, Fast
-from tests.browser.conftest import SCREENSHOTS, STAFF_PASSWORD, admin_log_in
+from tests.support.browser import SCREENSHOTS, admin_log_in
+from tests.support.factories import PASSWORD
 
 STAFF_EMAIL = "staff@example.org"
 FAST_NAME = "Advent Fast"
@@ -22,7 +23,7 @@ LAST_DATE = dt.date(2026, 12, 13)
 def test_staff_creates_a_fast_in_the_admin_and_finds_it_in_the_api_docs(
     page: Page, live_server: LiveServer
 ) -> None:
-    User.objects.create_superuser(STAFF_EMAIL, STAFF_EMAIL, STAFF_PASSWORD)
+    User.objects.create_superuser(STAFF_EMAIL, STAFF_EMAIL, PASSWORD)
     church = Church.objects.create(name="St. Mary Church")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 

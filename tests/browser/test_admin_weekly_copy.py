@@ -13,7 +13,8 @@ from pytest_django.live_server_helper import LiveServer
 from hub.models import Church, Fast
 from hub.services.fasts import fast_create
 from hub.services.memberships import memberships_bulk_join
-from tests.browser.conftest import SCREENSHOTS, STAFF_PASSWORD, VIEWPORT_WIDTH, admin_log_in
+from tests.support.browser import SCREENSHOTS, VIEWPORT_WIDTH, admin_log_in
+from tests.support.factories import PASSWORD
 
 STAFF_EMAIL = "calendar@example.org"
 WEEKLY = "Wednesday and Friday Fasts"
@@ -26,7 +27,7 @@ def _year(year: int) -> list[dt.date]:
 
 
 def _church_staff() -> None:
-    staff = User.objects.create_user(STAFF_EMAIL, STAFF_EMAIL, STAFF_PASSWORD, is_staff=True)
+    staff = User.objects.create_user(STAFF_EMAIL, STAFF_EMAIL, PASSWORD, is_staff=True)
     staff.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="hub",

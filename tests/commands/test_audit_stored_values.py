@@ -14,7 +14,7 @@ from django.db.models import F
 
 from hub.models import Church, Day, Fast, MemberDay, Membership, Profile
 from hub.services.stored_values import stored_values_audit
-from tests.support.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.factories import join, make_church, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def _audit(*args: str) -> tuple[str, bool]:
 
 
 def test_a_clean_database_audits_clean() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=START, days=4)
     join(make_user(church=church), fast)
     output, ok = _audit()
@@ -40,7 +40,7 @@ def test_a_clean_database_audits_clean() -> None:
 
 
 def test_every_kind_of_drift_is_reported_then_repaired() -> None:
-    church, other = ChurchFactory(), ChurchFactory()
+    church, other = make_church(), make_church()
     lent = make_fast(church=church, start=START, days=5)
     advent = make_fast(church=church, start=START + dt.timedelta(days=30), days=3)
     ann, ben = make_user(church=church), make_user(church=church)

@@ -63,10 +63,10 @@ def _snapshot() -> tuple[dict[str, int], str]:
         "description",
     ):
         digest.update(repr(row).encode())
-    for row in Day.objects.order_by("pk").values_list("pk", "fast_id", "church_id", "date"):
-        digest.update(repr(row).encode())
-    for row in Membership.objects.order_by("pk").values_list("pk", "profile_id", "fast_id"):
-        digest.update(repr(row).encode())
+    for day_row in Day.objects.order_by("pk").values_list("pk", "fast_id", "church_id", "date"):
+        digest.update(repr(day_row).encode())
+    for membership in Membership.objects.order_by("pk").values_list("pk", "profile_id", "fast_id"):
+        digest.update(repr(membership).encode())
     return counts, digest.hexdigest()
 
 

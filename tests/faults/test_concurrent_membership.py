@@ -11,14 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.faults.conftest import Reply, Stack
+from tests.support.faults import FaultStack
+from tests.support.live import Reply
 
 pytestmark = pytest.mark.faults
 
 THREADS = 32
 
 
-def fire(stack: Stack, calls: list[tuple[str, str, int]]) -> list[Reply]:
+def fire(stack: FaultStack, calls: list[tuple[str, str, int]]) -> list[Reply]:
     """``(action, token, fast_id)`` calls, all at once."""
 
     def one(call: tuple[str, str, int]) -> Reply:
@@ -29,7 +30,7 @@ def fire(stack: Stack, calls: list[tuple[str, str, int]]) -> list[Reply]:
         return list(pool.map(one, calls))
 
 
-def assert_all_ok(stack: Stack, replies: list[Reply]) -> None:
+def assert_all_ok(stack: FaultStack, replies: list[Reply]) -> None:
     failures = [(reply.status, reply.body[:200]) for reply in replies if reply.status != 200]
     assert not failures, (
         Counter(status for status, _ in failures),
@@ -38,7 +39,7 @@ def assert_all_ok(stack: Stack, replies: list[Reply]) -> None:
     )
 
 
-def membership(stack: Stack, fast_id: int) -> tuple[int, int, int]:
+def membership(stack: FaultStack, fast_id: int) -> tuple[int, int, int]:
     """(rows, distinct profiles, stored participant_count), read directly in the database."""
     ((rows, distinct),) = stack.postgres.query(
         "SELECT count(*), count(DISTINCT profile_id) FROM hub_profile_fasts WHERE fast_id = %s",
@@ -50,7 +51,7 @@ def membership(stack: Stack, fast_id: int) -> tuple[int, int, int]:
     return rows, distinct, stored
 
 
-def api_participants(stack: Stack, fast_id: int, token: str) -> tuple[int, set[int]]:
+def api_participants(stack: FaultStack, fast_id: int, token: str) -> tuple[int, set[int]]:
     ids: set[int] = set()
     count = -1
     offset = 0
@@ -67,7 +68,7 @@ def api_participants(stack: Stack, fast_id: int, token: str) -> tuple[int, set[i
         offset += 30
 
 
-def test_a_hundred_users_join_and_leave_one_fast_at_once(fault_stack: Stack) -> None:
+def test_a_hundred_users_join_and_leave_one_fast_at_once(fault_stack: FaultStack) -> None:
     fast_id = fault_stack.fast_id("Crowd fast")
     crowd = [fault_stack.user(f"crowd{n:03d}") for n in range(100)]
     # The seeded tokens are real ones; prove the seeded password works too.
@@ -111,7 +112,7 @@ def test_a_hundred_users_join_and_leave_one_fast_at_once(fault_stack: Stack) -> 
     assert "deadlock detected" not in fault_stack.postgres.server_log()
 
 
-def test_one_user_racing_itself_lands_once(fault_stack: Stack) -> None:
+def test_one_user_racing_itself_lands_once(fault_stack: FaultStack) -> None:
     """Concurrent duplicate joins (a double tap, a retry): one 200, the rest a clean 400."""
     fast_id = fault_stack.fast_id("Race fast")
     token = fault_stack.login("race")
@@ -130,7 +131,7 @@ def test_one_user_racing_itself_lands_once(fault_stack: Stack) -> None:
         assert membership(fault_stack, fast_id) == (rows, rows, rows)
 
 
-def test_a_hundred_mixed_joins_and_leaves_never_deadlock(fault_stack: Stack) -> None:
+def test_a_hundred_mixed_joins_and_leaves_never_deadlock(fault_stack: FaultStack) -> None:
     """One user's 100 interleaved joins and leaves of one fast (a client retrying and toggling),
     then 100 mixed requests of 50 users across two fasts: only 200s and the contract's 400s,
     never a 5xx or a 409, no deadlock in the logs, and the counts equal the rows."""

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.faults.conftest import Reply, Stack
+from tests.support.faults import FaultStack
+from tests.support.live import Reply
 
 pytestmark = pytest.mark.faults
 
@@ -19,7 +20,7 @@ RECOVERY_SECONDS = 15.0
 FAST = "Postgres fast"
 
 
-def endpoints(stack: Stack, token: str) -> list[tuple[str, str, str | None, Any]]:
+def endpoints(stack: FaultStack, token: str) -> list[tuple[str, str, str | None, Any]]:
     fast_id = stack.fast_id(FAST)
     church_id = stack.seed["church_id"]
     return [
@@ -32,12 +33,12 @@ def endpoints(stack: Stack, token: str) -> list[tuple[str, str, str | None, Any]
     ]
 
 
-def call(stack: Stack, method: str, path: str, token: str | None, body: Any) -> Reply:
+def call(stack: FaultStack, method: str, path: str, token: str | None, body: Any) -> Reply:
     return stack.server.call(method, path, token=token, body=body)
 
 
 def test_requests_fail_fast_with_503_while_postgres_is_down_then_recover(
-    fault_stack: Stack,
+    fault_stack: FaultStack,
 ) -> None:
     server, postgres = fault_stack.server, fault_stack.postgres
     token = fault_stack.login("postgres")

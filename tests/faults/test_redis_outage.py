@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.faults.conftest import Reply, Stack
+from tests.support.faults import FaultStack
+from tests.support.live import Reply
 
 pytestmark = pytest.mark.faults
 
@@ -26,7 +27,7 @@ FAST = "Redis fast"
 class Client:
     """One authenticated user of the stack, checking every answer as it goes."""
 
-    def __init__(self, stack: Stack, token: str) -> None:
+    def __init__(self, stack: FaultStack, token: str) -> None:
         self.bound = FAIL_FAST_SECONDS
         self.stack = stack
         self.token = token
@@ -70,7 +71,7 @@ class Client:
 
 
 @pytest.fixture
-def client(fault_stack: Stack) -> Iterator[Client]:
+def client(fault_stack: FaultStack) -> Iterator[Client]:
     client = Client(fault_stack, fault_stack.login("redis"))
     if client.listed()["joined"]:  # a failed earlier run on this stack left it joined
         client.leave()
@@ -83,7 +84,7 @@ def client(fault_stack: Stack) -> Iterator[Client]:
         redis.start()
 
 
-def health(stack: Stack) -> dict[str, Any]:
+def health(stack: FaultStack) -> dict[str, Any]:
     reply = stack.server.get("/health/")
     assert reply.status == 200, (reply.status, reply.body)
     assert reply.seconds < FAIL_FAST_SECONDS, f"{reply.seconds:.2f} s"
@@ -99,7 +100,7 @@ def warm(client: Client) -> int:
 
 
 def test_requests_succeed_while_redis_is_stopped_and_stay_fresh_after(
-    fault_stack: Stack, client: Client
+    fault_stack: FaultStack, client: Client
 ) -> None:
     assert health(fault_stack)["cache"] == "ok"
     count = warm(client)
@@ -130,7 +131,7 @@ def test_requests_succeed_while_redis_is_stopped_and_stay_fresh_after(
 
 
 def test_requests_succeed_while_redis_hangs_and_old_entries_are_not_served_after(
-    fault_stack: Stack, client: Client
+    fault_stack: FaultStack, client: Client
 ) -> None:
     """A hung Redis keeps its data: the entries cached before the hang exist when it resumes."""
     count = warm(client)

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from hub.models import Church
 from hub.services.memberships import fast_join
-from tests.conftest import bearer_for
+from tests.support.auth import bearer_for
 from tests.support.factories import make_fast, make_user
 
 CHECKS = [

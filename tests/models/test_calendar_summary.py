@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from hub.models import Day, Fast
-from tests.support.factories import ChurchFactory, make_fast
+from tests.support.factories import make_church, make_fast
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def _summary(fast: Fast) -> tuple[dt.date | None, dt.date | None, int, int | Non
 
 
 def test_adding_days_one_by_one() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church)
     assert _summary(fast) == (None, None, 0, None)
     Day.objects.create(fast=fast, church=church, date=dt.date(2027, 3, 10))
@@ -27,7 +27,7 @@ def test_adding_days_one_by_one() -> None:
 
 
 def test_moving_a_day_to_another_fast_updates_both() -> None:
-    church = ChurchFactory()
+    church = make_church()
     source = make_fast(church=church, start=dt.date(2027, 1, 1), days=3)
     target = make_fast(church=church, start=dt.date(2027, 6, 1), days=2)
     day = Day.objects.get(fast=source, date=dt.date(2027, 1, 1))
@@ -38,7 +38,7 @@ def test_moving_a_day_to_another_fast_updates_both() -> None:
 
 
 def test_detaching_a_day_from_its_fast() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 1, 1), days=2)
     day = Day.objects.get(fast=fast, date=dt.date(2027, 1, 2))
     day.fast = None
@@ -47,7 +47,7 @@ def test_detaching_a_day_from_its_fast() -> None:
 
 
 def test_changing_a_date_moves_the_year() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 1, 1), days=2)
     day = Day.objects.get(fast=fast, date=dt.date(2027, 1, 1))
     day.date = dt.date(2026, 12, 30)
@@ -56,7 +56,7 @@ def test_changing_a_date_moves_the_year() -> None:
 
 
 def test_deleting_days_down_to_none() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 4, 1), days=3)
     Day.objects.get(fast=fast, date=dt.date(2027, 4, 3)).delete()
     assert _summary(fast) == (dt.date(2027, 4, 1), dt.date(2027, 4, 2), 2, 2027)
@@ -66,7 +66,7 @@ def test_deleting_days_down_to_none() -> None:
 
 
 def test_deleting_a_fast_removes_its_days_and_leaves_others_exact() -> None:
-    church = ChurchFactory()
+    church = make_church()
     gone = make_fast(church=church, start=dt.date(2027, 4, 1), days=3)
     kept = make_fast(church=church, start=dt.date(2027, 4, 2), days=2)
     gone.delete()
@@ -76,7 +76,7 @@ def test_deleting_a_fast_removes_its_days_and_leaves_others_exact() -> None:
 
 
 def test_saving_a_stale_fast_instance_does_not_undo_the_summary() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 4, 1), days=1)
     stale = Fast.objects.get(pk=fast.pk)
     Day.objects.create(fast=fast, church=church, date=dt.date(2027, 4, 5))

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from hub.models import Fast, Membership, Profile
 from hub.services.memberships import fast_join
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_failed_user_insert_leaves_no_profile() -> None:
 
 
 def test_deleting_a_user_releases_memberships_and_counters() -> None:
-    church = ChurchFactory()
+    church = make_church()
     first = make_fast(church=church, start=dt.date(2027, 3, 1), days=3)
     second = make_fast(church=church, start=dt.date(2027, 8, 1), days=3)
     leaving = make_user(church=church)
@@ -90,7 +90,7 @@ def test_deleting_a_user_releases_memberships_and_counters() -> None:
 
 
 def test_bulk_deleting_users_releases_counters() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date(2027, 3, 1), days=1)
     users = [make_user(church=church) for _ in range(3)]
     for user in users:

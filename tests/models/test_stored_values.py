@@ -21,15 +21,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import F
-from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from hub.models import Church, Day, Fast, MemberDay, Membership, Profile
 from hub.services.memberships import fast_join, fast_leave
 from hub.services.stored_values import stored_values_audit
-from tests.conftest import bearer_for
-from tests.support.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.auth import client_for, superuser_client
+from tests.support.factories import join, make_church, make_fast, make_user
 
 
 @dataclass
@@ -47,7 +45,7 @@ class World:
 
 def build() -> World:
     today = timezone.now().date()
-    church, other = ChurchFactory(name="St. Sarkis"), ChurchFactory(name="St. Vartan")
+    church, other = make_church(name="St. Sarkis"), make_church(name="St. Vartan")
     lent = make_fast(church=church, start=today - dt.timedelta(days=2), days=5, name="Lent")
     advent = make_fast(church=church, start=today + dt.timedelta(days=20), days=3, name="Advent")
     weekly = make_fast(
@@ -111,8 +109,7 @@ def api_truth_check(world: World) -> None:
     truth = recount()
     users = User.objects.filter(pk__in=[world.ann.pk, world.ben.pk, world.carl.pk])
     for user in users.filter(profile__isnull=False):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=bearer_for(user))
+        client = client_for(user)
         profile = user.profile
         for fast_id, (count, first, last, day_count, _) in truth["fasts"].items():
             body = client.get(f"/api/fasts/{fast_id}/").json()
@@ -156,15 +153,8 @@ def _raw(sql: str, params: list[Any]) -> None:
         cursor.execute(sql, params)
 
 
-def _admin_client() -> Client:
-    admin = User.objects.create_superuser("staff@example.org", "staff@example.org", "x-Staff-42")
-    client = Client()
-    client.force_login(admin)
-    return client
-
-
 def _admin_delete_user(w: World) -> None:
-    response = _admin_client().post(f"/admin/auth/user/{w.ben.pk}/delete/", {"post": "yes"})
+    response = superuser_client().post(f"/admin/auth/user/{w.ben.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302, response.content
 
 
@@ -191,7 +181,7 @@ def _admin_edit_days(w: World) -> None:
     form["days-1-DELETE"] = "on"
     form[f"days-{len(days)}-fast"] = str(w.lent.pk)
     form[f"days-{len(days)}-date"] = (w.today + dt.timedelta(days=5)).isoformat()
-    client, url = _admin_client(), f"/admin/hub/fast/{w.lent.pk}/change/"
+    client, url = superuser_client(), f"/admin/hub/fast/{w.lent.pk}/change/"
     # The new dates lie outside the fast's run: staff confirm them, as the page asks.
     asked = re.search(
         r'name="confirm_dates" id="id_confirm_dates" value="(\w+)"',

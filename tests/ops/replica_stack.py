@@ -19,7 +19,6 @@ import re
 import shutil
 import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,22 +26,21 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.live import (
-    LiveServer,
-    RedisServer,
     Reply,
+    Seeded,
     StreamingPair,
-    free_port,
+    migrate,
     missing_tool,
     postgres_bin_dir,
-    run_python,
+    run_seed,
     server_env,
     start_gunicorn,
     streaming_pair,
+    throwaway_redis,
 )
 
 FASTS = ("Delay fast 1", "Delay fast 2", "Delay fast 3", "Outage fast", "Lag fast", "Measured")
 USERS = ("writer-delay", "writer-outage", "writer-lag", "writer-measured", "other")
-SECRET_KEY = "replica-test-only-" + uuid.uuid4().hex
 TIMING = re.compile(r'desc="(\d+) queries(?:, (\d+) on replica)?"')
 
 
@@ -57,14 +55,8 @@ def served_by(reply: Reply) -> str:
 
 
 @dataclass
-class ReplicaStack:
+class ReplicaStack(Seeded):
     pair: StreamingPair
-    redis: RedisServer
-    server: LiveServer
-    seed: dict[str, Any]
-
-    def fast_id(self, name: str) -> int:
-        return int(self.seed["fasts"][name])
 
     def token(self, user: str) -> str:
         return str(self.seed["tokens"][user])
@@ -88,37 +80,22 @@ def replica_stack(
     bin_dir = postgres_bin_dir()
     if bin_dir is None or not (bin_dir / "pg_basebackup").exists():
         missing_tool("PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) are not installed")
-    redis_binary = shutil.which("redis-server")
-    if redis_binary is None:
-        missing_tool("redis-server is not installed")
     workdir = Path(tempfile.mkdtemp(prefix="fasthub-replica-server-"))
-    redis = RedisServer(binary=redis_binary, port=free_port(), log=workdir / "redis.log")
-    server = None
     try:
-        with streaming_pair(
-            bin_dir, database="fasthub_replica", apply_delay=apply_delay, statements=statements
-        ) as pair:
-            redis.start()
-            env = server_env(
-                workdir, database_url=pair.primary.url, redis_url=redis.url, secret_key=SECRET_KEY
-            )
-            run_python(env, "manage.py", "migrate", "--no-input", "-v", "0")
-            seed = json.loads(run_python(env, "-m", "tests.ops.replica_stack").splitlines()[-1])
+        with (
+            streaming_pair(
+                bin_dir, database="fasthub_replica", apply_delay=apply_delay, statements=statements
+            ) as pair,
+            throwaway_redis() as redis,
+        ):
+            env = server_env(workdir, database_url=pair.primary.url, redis_url=redis.url)
+            migrate(env)
+            seed = run_seed(env, "tests.ops.replica_stack")
             pair.wait_until_replayed()
-            server = start_gunicorn(
-                {
-                    **env,
-                    "DATABASE_REPLICA_URL": pair.standby.url,
-                    "SERVER_TIMING": "true",
-                    **replica_env,
-                },
-                workdir,
-            )
-            yield ReplicaStack(pair=pair, redis=redis, server=server, seed=seed)
+            replica = {"DATABASE_REPLICA_URL": pair.standby.url, "SERVER_TIMING": "true"}
+            with start_gunicorn({**env, **replica, **replica_env}, workdir) as server:
+                yield ReplicaStack(pair=pair, redis=redis, server=server, seed=seed)
     finally:
-        if server is not None:
-            server.stop()
-        redis.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

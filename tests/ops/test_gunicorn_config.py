@@ -58,7 +58,7 @@ class _Collect:
 def test_access_log_lines_are_json_even_with_quotes_in_headers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from gunicorn.config import Config
+    from gunicorn.config import Config  # type: ignore[import-untyped]
 
     config = load_config(monkeypatch)
     gunicorn_config = Config()

@@ -12,22 +12,9 @@ from rest_framework.test import APIClient
 
 from hub.api.budgets import QUERY_BUDGETS
 from hub.observability import RequestIdFilter, request_id_var
+from tests.support.caches import UNREACHABLE_REDIS
 
 pytestmark = pytest.mark.django_db
-
-# A Redis server that is not there: nothing listens on port 1 of the loopback.
-UNREACHABLE_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "SOCKET_CONNECT_TIMEOUT": 0.25,
-            "SOCKET_TIMEOUT": 0.25,
-            "IGNORE_EXCEPTIONS": True,
-        },
-    }
-}
 
 
 def expected_cache_status() -> str:

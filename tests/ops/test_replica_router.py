@@ -11,13 +11,8 @@ real streaming standby (stopped, paused, delayed) in ``test_replica_streaming.py
 
 import copy
 import datetime as dt
-import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,9 +32,9 @@ from hub.db_routers import (
     use_primary,
 )
 from hub.models import Church, Fast
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import PASSWORD, make_church, make_fast, make_user
+from tests.support.processes import clean_env, settings_json
 
-ROOT = Path(__file__).resolve().parents[2]
 PIN_MIDDLEWARE = "hub.db_routers.ReplicaPinMiddleware"
 
 
@@ -88,7 +83,7 @@ class Routed:
         self._replica.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._replica.__exit__(*exc)
         self._primary.__exit__(*exc)
 
@@ -245,7 +240,7 @@ def test_a_server_not_in_recovery_has_no_lag(health: ReplicaHealth) -> None:
 @flow
 @pytest.mark.usefixtures("replica")
 def test_read_your_writes_pins_the_writer_and_only_the_writer(settings: Any) -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = make_fast(church=church, start=dt.date.today(), days=3)
     writer, other = make_user(church=church), make_user(church=church)
     writer_client, other_client = seasoned_client(writer), seasoned_client(other)
@@ -288,7 +283,7 @@ def test_read_your_writes_pins_the_writer_and_only_the_writer(settings: Any) -> 
 @pytest.mark.usefixtures("replica")
 def test_a_freshly_issued_token_reads_the_primary() -> None:
     """Right after register/login the user row may not be on the replica yet."""
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
     with Routed() as routed:
@@ -300,7 +295,7 @@ def test_a_freshly_issued_token_reads_the_primary() -> None:
 @flow
 @pytest.mark.usefixtures("replica")
 def test_anonymous_reads_use_the_replica_and_logins_the_primary() -> None:
-    ChurchFactory(name="Replicated")
+    make_church(name="Replicated")
     with Routed() as routed:
         response = APIClient().get("/api/churches/")
     assert response.status_code == 200
@@ -315,7 +310,7 @@ def test_anonymous_reads_use_the_replica_and_logins_the_primary() -> None:
     with Routed() as routed:
         response = APIClient().post(
             "/api/token/",
-            {"email": user.email, "password": "a-strong-Passw0rd!"},
+            {"email": user.email, "password": PASSWORD},
             format="json",
         )
     assert response.status_code == 200, response.json()
@@ -336,27 +331,16 @@ def test_an_invalid_token_reads_nothing_and_answers_401() -> None:
 
 
 def test_settings_add_the_replica_only_when_configured() -> None:
-    script = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps({'aliases': sorted(s.DATABASES), "
+    expression = (
+        "{'aliases': sorted(s.DATABASES), "
         "'mirror': s.DATABASES.get('replica', {}).get('TEST', {}).get('MIRROR'), "
         "'routers': list(getattr(s, 'DATABASE_ROUTERS', [])), "
-        f"'pin': {PIN_MIDDLEWARE!r} in s.MIDDLEWARE, 'seconds': s.REPLICA_PIN_SECONDS}}))"
+        f"'pin': {PIN_MIDDLEWARE!r} in s.MIDDLEWARE, 'seconds': s.REPLICA_PIN_SECONDS}}"
     )
 
     def wiring(**extra: str) -> dict[str, Any]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_REPLICA")}
-        env.update(DJANGO_SETTINGS_MODULE="config.settings.test", **extra)
-        result = subprocess.run(  # noqa: S603 - fixed argv built in this module
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=60,
-            capture_output=True,
-            text=True,
-        )
-        return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+        env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.test", **extra)
+        return dict(settings_json(env, expression))
 
     off = wiring()
     assert off == {

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from hub.cache_client import circuit
-from tests.performance.worlds import build_world
+from tests.support.worlds import build_world
 
 
 class SilentServer:
@@ -57,7 +57,7 @@ def hung_redis() -> Iterator[SilentServer]:
 
 
 @pytest.mark.django_db
-def test_after_one_timeout_the_cache_is_not_asked_again(client_for, hung_redis) -> None:  # type: ignore[no-untyped-def]
+def test_after_one_timeout_the_cache_is_not_asked_again(client_for, hung_redis) -> None:
     world = build_world(fasts_in_range=3)
     caches = {
         "default": {

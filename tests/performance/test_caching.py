@@ -4,8 +4,8 @@ Query and cache-operation counts are asserted cold and warm; freshness right aft
 of change; a cache that is down degrades to the database.
 """
 
-import threading
 import time
+from functools import partial
 
 import pytest
 from django.test import override_settings
@@ -14,10 +14,12 @@ from django.urls import reverse
 from hub.caching import Representation
 from hub.models import Day, Fast
 from hub.services.memberships import fast_join, fast_leave
-from tests.performance.catalogue import Call
-from tests.performance.harness import send
-from tests.performance.worlds import World, build_world
+from tests.support.caches import UNREACHABLE_REDIS
+from tests.support.calls import Call
+from tests.support.concurrency import run_at_once
 from tests.support.factories import make_user
+from tests.support.measure import send
+from tests.support.worlds import World, build_world
 
 
 def _get(
@@ -44,7 +46,7 @@ def test_stats_cold_then_warm() -> None:
 
 
 @pytest.mark.django_db
-def test_joined_is_never_shared_between_users(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_joined_is_never_shared_between_users(client_for) -> None:
     world = build_world(fasts_in_range=3)
     other = make_user(church=world.church)
     mine = client_for(world.user).get(reverse("fast-list")).json()
@@ -54,12 +56,12 @@ def test_joined_is_never_shared_between_users(client_for) -> None:  # type: igno
     assert client_for(other).get(reverse("fast-stats")).json()["joined_fasts"] == []
 
 
-def _listed(client, fast_id: int) -> dict:  # type: ignore[no-untyped-def]
+def _listed(client, fast_id: int) -> dict:
     return next(f for f in client.get(reverse("fast-list")).json() if f["id"] == fast_id)
 
 
 @pytest.mark.django_db
-def test_every_change_shows_at_once_through_warm_caches(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_every_change_shows_at_once_through_warm_caches(client_for) -> None:
     world = build_world(fasts_in_range=3)
     client = client_for(world.user)
     spare = world.spare
@@ -92,22 +94,8 @@ def test_every_change_shows_at_once_through_warm_caches(client_for) -> None:  # 
     assert _listed(client, spare.pk)["participant_count"] == 0
 
 
-UNREACHABLE_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "SOCKET_CONNECT_TIMEOUT": 0.25,
-            "SOCKET_TIMEOUT": 0.25,
-            "IGNORE_EXCEPTIONS": True,
-        },
-    }
-}
-
-
 @pytest.mark.django_db
-def test_requests_are_served_from_the_database_when_redis_is_down(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_requests_are_served_from_the_database_when_redis_is_down(client_for) -> None:
     world = build_world(fasts_in_range=3)
     with override_settings(CACHES=UNREACHABLE_REDIS, DJANGO_REDIS_IGNORE_EXCEPTIONS=True):
         client = client_for(world.user)
@@ -133,23 +121,13 @@ def test_concurrent_misses_compute_once() -> None:
         time.sleep(0.2)
         return "value"
 
-    results: list[str] = []
-    threads = [
-        threading.Thread(
-            target=lambda: results.append(STAMPEDE.get_or_compute(slow, owner=_Owner()))
-        )
-        for _ in range(8)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once([partial(STAMPEDE.get_or_compute, slow, owner=_Owner())] * 8)
     assert results == ["value"] * 8
     assert len(calls) == 1
 
 
 @pytest.mark.django_db
-def test_fast_detail_cold_then_warm(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_fast_detail_cold_then_warm(client_for) -> None:
     world = build_world(participants=20)
     kwargs = {"pk": world.target.pk}
     queries, ops, body = _get(world, "fast-detail", cold=True, **kwargs)
@@ -162,7 +140,7 @@ def test_fast_detail_cold_then_warm(client_for) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.django_db
-def test_fast_detail_is_fresh_and_per_user_through_the_cache(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_fast_detail_is_fresh_and_per_user_through_the_cache(client_for) -> None:
     world = build_world(fasts_in_range=2)
     other = make_user(church=world.church)
     path = reverse("fast-detail", kwargs={"pk": world.spare.pk})
@@ -182,7 +160,7 @@ def test_fast_detail_is_fresh_and_per_user_through_the_cache(client_for) -> None
 
 
 @pytest.mark.django_db
-def test_fast_of_another_church_is_never_served_from_the_callers_cache(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_fast_of_another_church_is_never_served_from_the_callers_cache(client_for) -> None:
     world = build_world()
     elsewhere = build_world()
     path = reverse("fast-detail", kwargs={"pk": elsewhere.spare.pk})

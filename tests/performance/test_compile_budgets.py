@@ -5,9 +5,9 @@ none at all; they run statements prepared once per process). Counted, not timed.
 import pytest
 
 from hub.api.budgets import COMPILE_BUDGETS, QUERY_BUDGETS
-from tests.performance.catalogue import ANONYMOUS_VARIANTS, CATALOGUE
-from tests.performance.harness import send
-from tests.performance.worlds import build_world
+from tests.support.calls import ANONYMOUS_VARIANTS, CATALOGUE
+from tests.support.measure import send
+from tests.support.worlds import build_world
 
 
 def test_every_endpoint_has_a_compile_budget() -> None:

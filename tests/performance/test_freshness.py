@@ -9,10 +9,8 @@ computed with the cache cleared (nothing stale was served).
 """
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,13 +19,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
-from rest_framework.test import APIClient
 
 from hub.caching import REPRESENTATIONS, VERSION_BUMPED_BY
 from hub.models import Church, Day, Fast
-from tests.conftest import bearer_for
-from tests.support.factories import ChurchFactory, join, make_fast, make_user
+from tests.support.auth import client_for
+from tests.support.factories import join, make_church, make_fast, make_user
+from tests.support.images import image_bytes
 
 
 @dataclass
@@ -43,7 +40,7 @@ class World:
 
 def build() -> World:
     today = timezone.now().date()
-    church, other = ChurchFactory(name="St. Sarkis"), ChurchFactory(name="St. Vartan")
+    church, other = make_church(name="St. Sarkis"), make_church(name="St. Vartan")
     fast = make_fast(
         church=church,
         start=today - dt.timedelta(days=2),
@@ -63,9 +60,9 @@ def build() -> World:
 
 
 def _png() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (10, 120, 200)).save(buffer, format="PNG")
-    return SimpleUploadedFile("banner.png", buffer.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(
+        "banner.png", image_bytes("PNG", size=(40, 30)), content_type="image/png"
+    )
 
 
 def _save(instance: Any, **values: Any) -> None:
@@ -119,8 +116,7 @@ CHANGES: dict[str, Change] = {
 
 def _request(world: World, endpoint: str, caller: User) -> Any:
     """The part of the endpoint's answer that concerns the world's fast (or the caller)."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=bearer_for(caller))
+    client = client_for(caller)
     fast = world.fast
     today = world.today
     feast_date = (today + dt.timedelta(days=5)).isoformat()
@@ -174,9 +170,8 @@ def test_cached_representations_are_bumped_by_every_column_they_depend_on() -> N
 @pytest.mark.django_db
 @pytest.mark.parametrize("dependency", CHANGES)
 def test_a_change_shows_at_once_in_every_endpoint_that_shows_it(
-    dependency: str, settings: Any, tmp_path: Path
+    dependency: str,
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     world = build()
     change = CHANGES[dependency]
     caller = change.caller(world)

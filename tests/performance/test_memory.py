@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.performance.catalogue import Call
-from tests.performance.harness import send
-from tests.performance.worlds import build_world
+from tests.support.calls import Call
+from tests.support.measure import send
+from tests.support.worlds import build_world
 
 MiB = 1024 * 1024
 

@@ -11,9 +11,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from hub.api.budgets import QUERY_BUDGETS
-from tests.performance.catalogue import ANONYMOUS_VARIANTS, CATALOGUE
-from tests.performance.harness import send
-from tests.performance.worlds import World, build_world
+from tests.support.calls import ANONYMOUS_VARIANTS, CATALOGUE
+from tests.support.measure import send
+from tests.support.worlds import World, build_world
 
 DIMENSIONS: dict[str, tuple[dict[str, int], dict[str, int]]] = {
     "fasts per user": ({"fasts_per_user": 1}, {"fasts_per_user": 300}),

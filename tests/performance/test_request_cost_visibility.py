@@ -7,9 +7,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from hub.api import budgets
-from tests.performance.catalogue import Call
-from tests.performance.harness import send
-from tests.performance.worlds import build_world
+from tests.support.calls import Call
+from tests.support.measure import send
+from tests.support.worlds import build_world
 
 
 @pytest.mark.django_db

@@ -15,9 +15,9 @@ from hub.api.serializers.participants import ParticipantSerializer
 from hub.selectors.days import fast_days_page
 from hub.selectors.fasts import fast_detail, fast_list_for_church
 from hub.selectors.participants import participants_page
-from tests.performance.catalogue import CATALOGUE
-from tests.performance.harness import send
-from tests.performance.worlds import build_world
+from tests.support.calls import CATALOGUE
+from tests.support.measure import send
+from tests.support.worlds import build_world
 
 
 class SQLDuringSerialization(AssertionError):

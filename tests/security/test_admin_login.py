@@ -10,11 +10,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, make_church, make_user
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 LOGIN = "/admin/login/?next=/admin/"
 
 
@@ -32,7 +31,7 @@ def _default_login_limits(settings: Any) -> None:
 
 
 def _staff() -> User:
-    user = make_user(church=ChurchFactory(), name="Staff")
+    user = make_user(church=make_church(), name="Staff")
     User.objects.filter(pk=user.pk).update(is_staff=True)
     return user
 

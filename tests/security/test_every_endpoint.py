@@ -1,4 +1,4 @@
-"""Every API endpoint, one request each (tests/performance/catalogue.py): no response body carries
+"""Every API endpoint, one request each (tests/support/calls.py): no response body carries
 an email other than the caller's own, and only where the contract shows it.
 
 The caller shares the target fast with other participants; their emails must never leak, not
@@ -10,9 +10,9 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from tests.performance.catalogue import ANONYMOUS_VARIANTS, CATALOGUE
-from tests.performance.harness import send
-from tests.performance.worlds import build_world
+from tests.support.calls import ANONYMOUS_VARIANTS, CATALOGUE
+from tests.support.measure import send
+from tests.support.worlds import build_world
 
 pytestmark = pytest.mark.django_db
 

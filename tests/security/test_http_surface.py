@@ -10,13 +10,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, make_church, make_user
 
 pytestmark = pytest.mark.django_db
 
 APP = "https://app.example.org"
 EVIL = "https://evil.example.org"
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 
 
 def _preflight(origin: str, path: str = "/api/fasts/stats/") -> Any:
@@ -29,7 +28,7 @@ def _preflight(origin: str, path: str = "/api/fasts/stats/") -> Any:
 
 
 def _get(origin: str) -> Any:
-    church = ChurchFactory()
+    church = make_church()
     return Client().get(f"/api/churches/{church.pk}/", HTTP_ORIGIN=origin)
 
 
@@ -67,7 +66,7 @@ def test_cors_allows_exactly_the_configured_origin() -> None:
 def test_seven_megabyte_json_body_is_refused_as_json(
     client_for: Callable[[User], APIClient],
 ) -> None:
-    user = make_user(church=ChurchFactory(), name="Big")
+    user = make_user(church=make_church(), name="Big")
     body = json.dumps({"name": "x", "location": "y" * (7 * 1024 * 1024)})
     response = client_for(user).patch(
         reverse("profile-detail"), body, content_type="application/json"
@@ -91,7 +90,7 @@ def test_seven_megabyte_body_on_anonymous_endpoints_is_refused_as_json(name: str
 def test_seven_megabyte_multipart_image_is_413_json(
     client_for: Callable[[User], APIClient],
 ) -> None:
-    user = make_user(church=ChurchFactory(), name="Big")
+    user = make_user(church=make_church(), name="Big")
     boundary = "----fasthub-security-test"
     payload = b"\xff\xd8\xff" + b"\0" * (7 * 1024 * 1024)
     body = (
@@ -106,7 +105,7 @@ def test_seven_megabyte_multipart_image_is_413_json(
     response = client_for(user).generic(
         "PUT",
         reverse("profile-image-upload"),
-        body,
+        body,  # type: ignore[arg-type]  # bytes, as Django's client takes them (the stub says str)
         content_type=f"multipart/form-data; boundary={boundary}",
     )
     assert response.status_code == 413, response.content[:300]
@@ -125,7 +124,7 @@ def test_admin_redirects_anonymous_to_login() -> None:
 
 
 def test_non_staff_user_cannot_log_into_the_admin() -> None:
-    user = make_user(church=ChurchFactory(), name="Member")
+    user = make_user(church=make_church(), name="Member")
     client = Client()
     response = client.post(
         "/admin/login/?next=/admin/", {"username": user.email, "password": PASSWORD}
@@ -139,7 +138,7 @@ def test_non_staff_user_cannot_log_into_the_admin() -> None:
 
 def test_staff_user_can_log_into_the_admin() -> None:
     # The control for the test above: same form, same password, only is_staff differs.
-    user = make_user(church=ChurchFactory(), name="Staff")
+    user = make_user(church=make_church(), name="Staff")
     User.objects.filter(pk=user.pk).update(is_staff=True)
     client = Client()
     response = client.post(
@@ -150,7 +149,7 @@ def test_staff_user_can_log_into_the_admin() -> None:
 
 
 def test_a_jwt_does_not_open_the_admin(client_for: Callable[[User], APIClient]) -> None:
-    user = make_user(church=ChurchFactory(), name="Staff")
+    user = make_user(church=make_church(), name="Staff")
     User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     user.refresh_from_db()
     response = client_for(user).get("/admin/")
@@ -162,7 +161,7 @@ def test_api_requests_carry_no_session_or_csrf_work(
 ) -> None:
     """Sessions, CSRF cookies and messages belong to the admin: an API answer sets no cookie,
     and the Django request it came from has no session."""
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     response = client_for(user).get(reverse("profile-detail"))
     assert response.status_code == 200
     assert not response.cookies

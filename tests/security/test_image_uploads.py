@@ -14,13 +14,9 @@ items 2, 3 and 8).
 import io
 import json
 import os
-import struct
-import subprocess
-import sys
-import threading
 import time
-import zlib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +31,11 @@ from rest_framework.test import APIClient
 
 from hub.models import Fast, Profile
 from hub.services import accounts, images
-from tests.support.factories import ChurchFactory, FastFactory, make_user
+from tests.support.concurrency import run_at_once
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.images import image_bytes, png_claiming, profile_image_upload
+from tests.support.processes import clean_env, python, succeeded
 
-ROOT = Path(__file__).resolve().parents[2]
 URL = reverse("profile-image-upload")
 # What one accepted upload may add to a process while it is decoded. The largest accepted
 # pictures add 170-230 MiB (docs/PERFORMANCE.md); the 7000 x 7000 uploads of the issue added up
@@ -45,45 +43,12 @@ URL = reverse("profile-image-upload")
 MEMORY_BOUND_MIB = 256
 
 
-@pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _upload(client: APIClient, content: bytes, name: str = "me.png") -> Any:
-    file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
-    return client.put(URL, {"profile_image": file}, format="multipart")
-
-
 def _member(client_for: Callable[[User], APIClient]) -> tuple[User, APIClient]:
-    user = make_user(church=ChurchFactory(), name="Picture")
+    user = make_user(church=make_church(), name="Picture")
     return user, client_for(user)
 
 
-def _encoded(mode: str, size: tuple[int, int], fmt: str, **options: Any) -> bytes:
-    buffer = io.BytesIO()
-    Image.new(mode, size).save(buffer, format=fmt, **options)
-    return buffer.getvalue()
-
-
-def _png_claiming(width: int, height: int) -> bytes:
-    """A valid PNG header claiming ``width`` x ``height`` (a few bytes of pixel data)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
-
-
-def _media_files(settings: Any) -> set[str]:
-    root = Path(settings.MEDIA_ROOT)
+def _media_files(root: Path) -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
 
 
@@ -94,14 +59,14 @@ def _media_files(settings: Any) -> set[str]:
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("png-7000x7000", lambda: _png_claiming(7000, 7000)),
-        ("png-4097x4096", lambda: _png_claiming(4097, 4096)),
-        ("png-1x50M", lambda: _png_claiming(1, 49_999_999)),
-        ("png-16385x16", lambda: _png_claiming(16_385, 16)),
-        ("webp-7000x7000", lambda: _encoded("L", (7000, 7000), "WEBP", lossless=True)),
+        ("png-7000x7000", lambda: png_claiming(7000, 7000)),
+        ("png-4097x4096", lambda: png_claiming(4097, 4096)),
+        ("png-1x50M", lambda: png_claiming(1, 49_999_999)),
+        ("png-16385x16", lambda: png_claiming(16_385, 16)),
+        ("webp-7000x7000", lambda: image_bytes("WEBP", (7000, 7000), mode="L", lossless=True)),
         (
             "jpeg-progressive-5001x5000",
-            lambda: _encoded("L", (5001, 5000), "JPEG", progressive=True),
+            lambda: image_bytes("JPEG", (5001, 5000), mode="L", progressive=True),
         ),
     ],
 )
@@ -111,7 +76,7 @@ def test_small_files_claiming_too_many_pixels_are_refused_from_the_header(
     _, client = _member(client_for)
     data = content()
     assert len(data) < 400_000  # each is a small file: the cost was all in decoding
-    response = _upload(client, data, name=f"{name}.img")
+    response = profile_image_upload(client, data, name=f"{name}.img")
     assert response.status_code == 400, response.content
     assert response.json()["profile_image"][0] in (
         "The image has too many pixels.",
@@ -121,12 +86,12 @@ def test_small_files_claiming_too_many_pixels_are_refused_from_the_header(
 
 def test_each_format_has_its_own_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     """A baseline JPEG is decoded at reduced scale, so it may claim more than a PNG."""
-    jpeg = _encoded("L", (4200, 4200), "JPEG")  # 17.6 MP: over PNG's cap, under JPEG's
+    jpeg = image_bytes("JPEG", (4200, 4200), mode="L")  # 17.6 MP: over PNG's cap, under JPEG's
     assert images.image_normalize(source=io.BytesIO(jpeg)).size == (2048, 2048)
     with pytest.raises(images.ImageInvalid, match="too many pixels"):
-        images.image_normalize(source=io.BytesIO(_png_claiming(4200, 4200)))
+        images.image_normalize(source=io.BytesIO(png_claiming(4200, 4200)))
     # HEIF is decoded whole too: the same check reads its header.
-    heif = _encoded("RGB", (64, 64), "HEIF")
+    heif = image_bytes("HEIF", (64, 64))
     assert images.image_normalize(source=io.BytesIO(heif)).size == (64, 64)
     monkeypatch.setitem(images.MAX_PIXELS, "HEIF", 64 * 63)
     with pytest.raises(images.ImageInvalid, match="too many pixels"):
@@ -137,15 +102,8 @@ def test_largest_accepted_pictures_add_bounded_memory(tmp_path: Path) -> None:
     """Measured in a fresh process each (peak resident memory), as the benchmark does."""
     cases = ["png-rgba-4096", "webp-lossless-4096x3051", "jpeg-progressive-444-5000"]
     out = tmp_path / "results.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    subprocess.run(  # noqa: S603 - this interpreter, the project's benchmark module
-        [sys.executable, "-m", "benchmarks.image_uploads", "--only", *cases, "--json", str(out)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    benchmark = ["-m", "benchmarks.image_uploads", "--only", *cases, "--json", str(out)]
+    succeeded(python(clean_env(), *benchmark, timeout=300))
     results = json.loads(out.read_text())
     for case in cases:
         assert str(results[case]["outcome"]).startswith("stored"), results[case]
@@ -172,15 +130,15 @@ def test_uploads_are_limited_per_user(
         },
     }
     _, client = _member(client_for)
-    picture = _encoded("RGB", (40, 30), "PNG")
-    assert [_upload(client, picture).status_code for _ in range(3)] == [200] * 3
-    refused = _upload(client, picture)
+    picture = image_bytes("PNG", (40, 30))
+    assert [profile_image_upload(client, picture).status_code for _ in range(3)] == [200] * 3
+    refused = profile_image_upload(client, picture)
     assert refused.status_code == 429
     assert "detail" in refused.json()
     assert int(refused["Retry-After"]) > 0
     # Another user is not affected.
     _, other = _member(client_for)
-    assert _upload(other, picture).status_code == 200
+    assert profile_image_upload(other, picture).status_code == 200
 
 
 # --- Item 3: the replaced files are exactly the ones deleted -----------------------------------
@@ -188,17 +146,17 @@ def test_uploads_are_limited_per_user(
 
 @pytest.mark.django_db
 def test_a_stale_profile_does_not_decide_which_files_are_deleted(
-    settings: Any, django_capture_on_commit_callbacks: Any
+    media_root: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     """What two overlapping requests do: each loaded the profile before the other's upload.
 
     The second must delete the first's files (read from the row it locks), not the names its
     own copy of the profile had when it was loaded.
     """
-    user = make_user(church=ChurchFactory(), name="Racer")
+    user = make_user(church=make_church(), name="Racer")
     first_copy = Profile.objects.get(user=user)
     second_copy = Profile.objects.get(user=user)
-    picture = _encoded("RGB", (40, 30), "PNG")
+    picture = image_bytes("PNG", (40, 30))
     with django_capture_on_commit_callbacks(execute=True):
         accounts.profile_image_replace(
             profile=first_copy, upload=SimpleUploadedFile("a.png", picture)
@@ -208,96 +166,73 @@ def test_a_stale_profile_does_not_decide_which_files_are_deleted(
             profile=second_copy, upload=SimpleUploadedFile("b.png", picture)
         )
     stored = Profile.objects.get(user=user)
-    assert _media_files(settings) == {
+    assert _media_files(media_root) == {
         stored.profile_image.name,
         stored.profile_image_thumbnail.name,
     }
-
-
-def _run_at_once(jobs: list[Callable[[], None]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], None]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except BaseException as exc:  # reported, never lost in a thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_uploads_leave_only_the_last_picture(
-    settings: Any, client_for: Callable[[User], APIClient]
+    media_root: Path, client_for: Callable[[User], APIClient]
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
-    user = make_user(church=ChurchFactory(), name="Busy")
-    picture = _encoded("RGB", (400, 300), "PNG")
-    statuses: list[int] = []
+    user = make_user(church=make_church(), name="Busy")
+    picture = image_bytes("PNG", (400, 300))
 
-    def upload() -> None:
-        statuses.append(_upload(client_for(user), picture).status_code)
+    def upload() -> int:
+        return int(profile_image_upload(client_for(user), picture).status_code)
 
-    assert _run_at_once([upload] * 10) == []
-    assert statuses == [200] * 10
+    assert run_at_once([upload] * 10) == [200] * 10
     stored = Profile.objects.get(user=user)
-    assert _media_files(settings) == {
+    assert _media_files(media_root) == {
         stored.profile_image.name,
         stored.profile_image_thumbnail.name,
     }
     # And deleting the account then deletes everything.
     assert client_for(user).delete(reverse("account-delete")).status_code == 204
-    assert _media_files(settings) == set()
+    assert _media_files(media_root) == set()
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_uploads_racing_the_account_deletion_leave_no_file(
-    settings: Any, client_for: Callable[[User], APIClient]
+    media_root: Path, client_for: Callable[[User], APIClient]
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
-    user = make_user(church=ChurchFactory(), name="Leaving")
-    picture = _encoded("RGB", (400, 300), "PNG")
-    statuses: list[int] = []
+    user = make_user(church=make_church(), name="Leaving")
+    picture = image_bytes("PNG", (400, 300))
     # Each request's token is issued before the race (issuing one writes a row for the user).
     uploaders = [client_for(user) for _ in range(5)]
     deleter = client_for(user)
 
-    def upload() -> None:
-        statuses.append(_upload(uploaders.pop(), picture).status_code)
+    def upload(client: APIClient) -> int:
+        return int(profile_image_upload(client, picture).status_code)
 
-    def delete() -> None:
-        statuses.append(deleter.delete(reverse("account-delete")).status_code)
+    def delete() -> int:
+        return int(deleter.delete(reverse("account-delete")).status_code)
 
-    assert _run_at_once([upload] * 5 + [delete]) == []
-    assert 204 in statuses
+    jobs: list[Callable[[], int]] = [partial(upload, client) for client in uploaders]
+    statuses = run_at_once([*jobs, delete])
+    assert statuses[-1] == 204
     assert set(statuses) <= {200, 204, 401}  # an upload that lost the race: account gone
     assert not User.objects.filter(pk=user.pk).exists()
-    assert _media_files(settings) == set()
+    assert _media_files(media_root) == set()
 
 
 @pytest.mark.django_db
-def test_sweep_media_deletes_old_unreferenced_files_only(settings: Any) -> None:
-    user = make_user(church=ChurchFactory(), name="Kept")
+def test_sweep_media_deletes_old_unreferenced_files_only(media_root: Path) -> None:
+    user = make_user(church=make_church(), name="Kept")
     profile = Profile.objects.get(user=user)
     accounts.profile_image_replace(
-        profile=profile, upload=SimpleUploadedFile("a.png", _encoded("RGB", (40, 30), "PNG"))
+        profile=profile,
+        upload=SimpleUploadedFile("a.png", image_bytes("PNG", (40, 30))),
     )
-    fast = FastFactory(church=ChurchFactory())
-    fast.image = SimpleUploadedFile("banner.png", _encoded("RGB", (900, 300), "PNG"))
+    fast = make_fast(church=make_church())
+    fast.image = SimpleUploadedFile("banner.png", image_bytes("PNG", (900, 300)))
     fast.save()
     fast = Fast.objects.get(pk=fast.pk)
     referenced = {
@@ -306,23 +241,22 @@ def test_sweep_media_deletes_old_unreferenced_files_only(settings: Any) -> None:
         fast.image.name,
         fast.image_thumbnail.name,
     }
-    root = Path(settings.MEDIA_ROOT)
     orphans = {"profile_images/lost.jpg", "profile_images/thumbnails/lost.jpg"}
     fresh = "fast_images/in-flight.jpg"
     an_hour_ago = time.time() - 2 * 3600
     for name in [*orphans, fresh]:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(b"x")
+        (media_root / name).parent.mkdir(parents=True, exist_ok=True)
+        (media_root / name).write_bytes(b"x")
     for name in [*orphans, *referenced]:
-        os.utime(root / name, (an_hour_ago, an_hour_ago))
+        os.utime(media_root / name, (an_hour_ago, an_hour_ago))
 
     listing = io.StringIO()
     call_command("sweep_media", "--dry-run", stdout=listing)
-    assert _media_files(settings) == referenced | orphans | {fresh}
+    assert _media_files(media_root) == referenced | orphans | {fresh}
     assert {line.split()[-1] for line in listing.getvalue().splitlines()[:-1]} == orphans
 
     call_command("sweep_media", stdout=io.StringIO())
-    assert _media_files(settings) == referenced | {fresh}  # a recent file may be in flight
+    assert _media_files(media_root) == referenced | {fresh}  # a recent file may be in flight
 
 
 # --- Item 8: no metadata survives ----------------------------------------------------------------
@@ -352,10 +286,9 @@ def _jpeg_full_of_metadata() -> bytes:
     gps[1], gps[2] = "N", (40.0, 11.0, 0.0)
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'
-    data = _encoded(
-        "RGB",
-        (300, 200),
+    data = image_bytes(
         "JPEG",
+        (300, 200),
         exif=exif,
         icc_profile=icc,
         xmp=xmp,
@@ -367,19 +300,18 @@ def _jpeg_full_of_metadata() -> bytes:
 
 @pytest.mark.django_db
 def test_no_metadata_survives_in_the_image_or_the_thumbnail(
-    client_for: Callable[[User], APIClient], settings: Any
+    client_for: Callable[[User], APIClient], media_root: Path
 ) -> None:
     user, client = _member(client_for)
-    response = _upload(client, _jpeg_full_of_metadata(), name="me.jpg")
+    response = profile_image_upload(client, _jpeg_full_of_metadata(), name="me.jpg")
     assert response.status_code == 200, response.content
     profile = Profile.objects.get(user=user)
-    root = Path(settings.MEDIA_ROOT)
     for name in (profile.profile_image.name, profile.profile_image_thumbnail.name):
-        data = (root / name).read_bytes()
+        data = (media_root / name).read_bytes()
         assert not METADATA_MARKERS & set(_jpeg_segments(data)), name
         assert b"secret comment" not in data
         assert b"SpyCam" not in data
-        with Image.open(root / name) as stored:
+        with Image.open(media_root / name) as stored:
             assert "comment" not in stored.info
             assert "icc_profile" not in stored.info
 

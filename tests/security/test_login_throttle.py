@@ -10,11 +10,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, make_church, make_user
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 
 
 @pytest.fixture
@@ -29,7 +27,7 @@ def rates(settings: Any) -> Iterator[Any]:
     yield set_rates
 
 
-def _login(client: APIClient, username: str, password: str, **extra: str) -> Any:
+def _login(client: APIClient, username: str, password: str, **extra: Any) -> Any:
     return client.post(
         reverse("token_obtain_pair"),
         {"username": username, "password": password},
@@ -40,7 +38,7 @@ def _login(client: APIClient, username: str, password: str, **extra: str) -> Any
 
 def test_account_throttle_counts_every_spelling_of_one_email(rates: Any) -> None:
     rates(login_account="5/min")
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     local, domain = user.email.split("@")
     spellings = [
         user.email,

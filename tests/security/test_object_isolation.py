@@ -6,11 +6,9 @@ warm every cache first; the other user's responses must still show only their ow
 flags, stats, days and profile, and no response body anywhere carries another user's email.
 """
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,23 +16,18 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from hub.models import Church, Fast
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.clock import NOW, TODAY, day, frozen_at
+from tests.support.factories import make_church, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2026, 3, 10)
-NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 PARTICIPANT_KEYS = {"id", "name", "profile_image", "thumbnail", "location", "abbreviation", "user"}
 
 
 @pytest.fixture(autouse=True)
 def _frozen_now() -> Iterator[None]:
-    with patch("django.utils.timezone.now", return_value=NOW):
+    with frozen_at(NOW):
         yield
-
-
-def day(offset: int) -> dt.date:
-    return TODAY + dt.timedelta(days=offset)
 
 
 @dataclass
@@ -66,8 +59,8 @@ def _join(client: APIClient, fast: Fast) -> None:
 
 @pytest.fixture
 def world(client_for: Callable[[User], APIClient]) -> World:
-    church = ChurchFactory(name="Shared Church")
-    other = ChurchFactory(name="Other Church")
+    church = make_church(name="Shared Church")
+    other = make_church(name="Other Church")
     alice = make_user(church=church, name="Alice", location="Aville")
     bob = make_user(church=church, name="Bob", location="Bton")
     eve = make_user(church=church)

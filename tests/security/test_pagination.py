@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from hub.models import Church, Fast
 from hub.services.memberships import fast_join
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,9 @@ PAGE_NUMBER = {"page": ["0", "-1", "1", "2", "3", "4", "+2", "\u0662", "1e3", ""
 
 @pytest.fixture
 def world() -> tuple[User, Church, Fast]:
-    church = ChurchFactory(name="Church 00")
+    church = make_church(name="Church 00")
     for i in range(1, ROWS):
-        ChurchFactory(name=f"Church {i:02d}")
+        make_church(name=f"Church {i:02d}")
     fast = make_fast(church=church, start=START, days=ROWS, culmination_feast_date=START)
     member = make_user(church=church, name="Member")
     fast_join(profile=member.profile, fast_id=fast.pk)
@@ -75,7 +75,9 @@ def test_no_parameter_value_makes_a_page_link_to_itself(
     member, _, fast = world
     client = client_for(member)
     path, parameters = _endpoints(fast)[name]
-    values = [{}] + [{key: value} for key, options in parameters.items() for value in options]
+    values: list[dict[str, str]] = [{}] + [
+        {key: value} for key, options in parameters.items() for value in options
+    ]
     if name == "fast-participants-paginated":
         values += [
             {"limit": limit, "offset": offset}

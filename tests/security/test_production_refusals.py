@@ -18,9 +18,8 @@ import pytest
 
 from config.settings.env import smtp_url
 from config.settings.hardening import secret_problem
-from tests.support.processes import clean_env, manage, run
+from tests.support.processes import manage, production_env, run
 
-ROOT = Path(__file__).resolve().parents[2]
 STRONG = secrets.token_urlsafe(50)
 # Everything a well-configured deployment sets; each test takes one thing away.
 GOOD = {
@@ -33,8 +32,7 @@ GOOD = {
 
 
 def _env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
-    return clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
+    return production_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'fasthub.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),

@@ -7,8 +7,8 @@ reused token was refused but its successors stayed valid. Other logins of the sa
 are not touched.
 """
 
-import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -19,9 +19,9 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.concurrency import run_at_once
+from tests.support.factories import PASSWORD, make_church, make_user
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 LOGIN = reverse("token_obtain_pair")
 REFRESH = reverse("token_refresh")
 LOGOUT = reverse("token_logout")
@@ -54,7 +54,7 @@ def _profile_with(access: str) -> int:
 
 @pytest.fixture
 def user(db: None) -> User:
-    return make_user(church=ChurchFactory(), name="Holder")
+    return make_user(church=make_church(), name="Holder")
 
 
 @pytest.mark.django_db
@@ -131,14 +131,6 @@ def test_rotation_keeps_the_family_in_the_jti(user: User) -> None:
     assert not another.startswith(family)
 
 
-def _send(barrier: threading.Barrier, outcomes: dict[str, Any], name: str, token: str) -> None:
-    try:
-        barrier.wait(timeout=30)
-        outcomes[name] = _refresh(token)
-    finally:
-        connection.close()
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_successor_issued_during_the_reuse_is_revoked_too() -> None:
@@ -146,26 +138,18 @@ def test_a_successor_issued_during_the_reuse_is_revoked_too() -> None:
     two take turns on the user's row, so the family's revocation also sees the successor."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
-    user = make_user(church=ChurchFactory(), name="Raced")
+    user = make_user(church=make_church(), name="Raced")
     for _ in range(10):
         first = _login(user)
         current = _rotate(first["refresh"])
-        outcomes: dict[str, Any] = {}
-        barrier = threading.Barrier(2)
-
-        threads = [
-            threading.Thread(target=_send, args=(barrier, outcomes, name, token))
-            for name, token in (("owner", current["refresh"]), ("thief", first["refresh"]))
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert outcomes["thief"].status_code == 401
-        if outcomes["owner"].status_code == 200:  # rotated just before the replay
-            assert _refresh(outcomes["owner"].json()["refresh"]).status_code == 401
+        owner, thief = run_at_once(
+            [partial(_refresh, current["refresh"]), partial(_refresh, first["refresh"])]
+        )
+        assert thief.status_code == 401
+        if owner.status_code == 200:  # rotated just before the replay
+            assert _refresh(owner.json()["refresh"]).status_code == 401
         else:
-            assert outcomes["owner"].status_code == 401
+            assert owner.status_code == 401
 
 
 def test_reuse_detection_costs_no_query_on_the_normal_paths(

@@ -19,7 +19,7 @@ from django.core import mail
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import make_church, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_known_and_unknown_emails_take_the_same_time(settings: Any) -> None:
             settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/min"
         ),
     }
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     client = APIClient()
     for i in range(WARM_UP):
         _seconds(client, user.email)

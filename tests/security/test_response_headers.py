@@ -13,11 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import PASSWORD, make_church, make_user
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 
 
@@ -27,7 +26,7 @@ def _no_store(response: object) -> bool:
 
 @pytest.fixture
 def member() -> User:
-    return make_user(church=ChurchFactory(), name="Member")
+    return make_user(church=make_church(), name="Member")
 
 
 @pytest.mark.parametrize(
@@ -69,7 +68,7 @@ def test_answers_carrying_tokens_are_no_store(member: User) -> None:
 
 def test_public_answers_stay_cacheable() -> None:
     # The control: an anonymous read of public data is not marked.
-    church = ChurchFactory()
+    church = make_church()
     response = APIClient().get(reverse("church-detail", kwargs={"pk": church.pk}))
     assert response.status_code == 200
     assert not _no_store(response)

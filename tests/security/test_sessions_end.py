@@ -12,33 +12,26 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from hub.services.accounts import refresh_token_issue
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.auth import superuser_client
+from tests.support.factories import make_church, make_user
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "an-Other-passphrase-77"
 
 
-def _admin() -> Client:
-    staff = User.objects.create_superuser("staff@example.org", "staff@example.org", "x-Staff-42")
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
-def _set_password(user: User) -> None:
+def _set_password(user: User, update_fields: list[str] | None = None) -> None:
     user.set_password(NEW_PASSWORD)
-    user.save()
+    user.save(update_fields=update_fields)
 
 
 def _admin_password_form(user: User) -> None:
-    response = _admin().post(
+    response = superuser_client().post(
         reverse("admin:auth_user_password_change", args=[user.pk]),
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
     )
@@ -51,16 +44,15 @@ def _deactivate(user: User) -> None:
 
 
 def _admin_delete(user: User) -> None:
-    response = _admin().post(reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"})
+    response = superuser_client().post(
+        reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302, response.content
 
 
 CHANGES: dict[str, Callable[[User], object]] = {
     "set_password and save": _set_password,
-    "save(update_fields=[password])": lambda u: (
-        u.set_password(NEW_PASSWORD),
-        u.save(update_fields=["password"]),
-    ),
+    "save(update_fields=[password])": lambda u: _set_password(u, update_fields=["password"]),
     "queryset update of the password": lambda u: User.objects.filter(pk=u.pk).update(
         password=make_password(NEW_PASSWORD)
     ),
@@ -79,7 +71,7 @@ def _refresh(token: str) -> int:
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 def test_every_refresh_token_stops_working(change: Callable[[User], object]) -> None:
-    user = make_user(church=ChurchFactory(), name="Holder")
+    user = make_user(church=make_church(), name="Holder")
     phone, laptop = refresh_token_issue(user=user), refresh_token_issue(user=user)
     bystander = refresh_token_issue(user=make_user(name="Bystander"))
 
@@ -112,7 +104,7 @@ def test_a_deleted_users_tokens_are_blacklisted_in_the_database() -> None:
 
 @pytest.mark.parametrize("change", ["deactivated", "deleted"])
 def test_the_access_token_of_a_deactivated_or_deleted_user_is_refused_at_once(change: str) -> None:
-    user = make_user(church=ChurchFactory(), name="Holder")
+    user = make_user(church=make_church(), name="Holder")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh_token_issue(user=user).access}")
     assert client.get(reverse("profile-detail")).status_code == 200

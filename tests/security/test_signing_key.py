@@ -4,13 +4,11 @@
 """
 
 import secrets
-from pathlib import Path
 
 import pytest
 
-from tests.support.processes import clean_env, manage
+from tests.support.processes import manage, production_env
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = secrets.token_urlsafe(50)
 JWT_KEY = secrets.token_urlsafe(50)
 # What simplejwt actually signs and verifies with, as seen by the running settings.
@@ -21,17 +19,8 @@ PRINT_KEY = (
 
 
 def _signing_key(**env: str) -> str:
-    result = manage(
-        clean_env(
-            DJANGO_SETTINGS_MODULE="config.settings.production",
-            ALLOWED_HOSTS="x",
-            EMAIL_URL="smtp://mail.example.org",
-            **env,
-        ),
-        "shell",
-        "-c",
-        PRINT_KEY,
-    )
+    production = production_env(ALLOWED_HOSTS="x", EMAIL_URL="smtp://mail.example.org", **env)
+    result = manage(production, "shell", "-c", PRINT_KEY)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.split("KEY=", 1)[1].strip()
 

@@ -8,12 +8,11 @@
 * Reset and confirm count separately.
 """
 
-import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.views import APIView
@@ -25,9 +24,9 @@ from hub.api.throttles import (
     rate_limit_hit,
 )
 from hub.identity import email_normalize
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.concurrency import run_at_once
+from tests.support.factories import PASSWORD, make_church, make_user
 
-PASSWORD = "a-strong-Passw0rd!"  # tests.support.factories.UserFactory's password
 LOGIN = reverse("token_obtain_pair")
 RESET = reverse("password_reset")
 CONFIRM = reverse("password_reset_confirm")
@@ -54,7 +53,7 @@ def _post(url: str, body: dict[str, Any], ip: str = "127.0.0.1") -> Any:
 
 def _throttle_ident(throttle_class: type[Any], body: dict[str, Any]) -> str | None:
     request = APIView().initialize_request(APIRequestFactory().post("/", body, format="json"))
-    return throttle_class().ident(request, APIView())  # type: ignore[no-any-return]
+    return throttle_class().ident(request, APIView())
 
 
 # --- Item 1: the authenticated identity, normalised like the lookup ----------------------------
@@ -63,7 +62,7 @@ def _throttle_ident(throttle_class: type[Any], body: dict[str, Any]) -> str | No
 @pytest.mark.django_db
 def test_a_decoy_email_beside_the_username_is_a_400_not_a_free_attempt(rates: Any) -> None:
     rates(login_account="5/min")
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     for i in range(5):
         wrong = _post(LOGIN, {"username": user.email, "password": "wrong"}, ip=f"10.0.0.{i}")
         assert wrong.status_code == 401
@@ -136,7 +135,7 @@ def test_case_fold_spellings_share_one_login_and_reset_key() -> None:
 @pytest.mark.django_db
 def test_case_fold_spellings_spend_one_reset_budget(rates: Any) -> None:
     rates(password_reset_account="3/hour")
-    user = make_user(church=ChurchFactory())
+    user = make_user(church=make_church())
     local, domain = user.email.split("@")
     folded = local.replace("s", LONG_S, 1) + "@" + domain
     assert folded != user.email
@@ -148,37 +147,10 @@ def test_case_fold_spellings_spend_one_reset_budget(rates: Any) -> None:
 # --- Item 7: atomic counting -----------------------------------------------------------------
 
 
-def _burst(count: int, send: Callable[[int], int]) -> list[int]:
-    """``count`` calls of ``send(i)`` released at the same moment, one thread each."""
-    barrier = threading.Barrier(count)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            status = send(i)
-        except Exception as exc:  # reported, never lost in a thread
-            status = -1
-            print(repr(exc))
-        finally:
-            connection.close()
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return statuses
-
-
 def test_a_limit_of_n_counts_exactly_n_under_a_burst(rates: Any) -> None:
     rates(register="10/hour")
-    passed = _burst(40, lambda i: 0 if rate_limit_hit(scope="register", ident="203.0.113.1") else 1)
-    assert sum(passed) == 10
+    hits = run_at_once([partial(rate_limit_hit, scope="register", ident="203.0.113.1")] * 40)
+    assert hits.count(None) == 10
 
 
 @pytest.mark.django_db
@@ -208,14 +180,12 @@ def test_a_burst_of_forty_requests_passes_exactly_the_limit(
     """The issue's burst: 21 registrations passed against 10/hour, 8 resets against 3/hour,
     11 logins against 10/min."""
     rates(**{scope: limit})
-    statuses = _burst(
-        40,
-        lambda i: (
-            _post(
-                url, body(i), ip=f"10.2.{i}.1" if scope == "login_account" else "10.3.0.1"
-            ).status_code
-        ),
-    )
+
+    def send(i: int) -> int:
+        ip = f"10.2.{i}.1" if scope == "login_account" else "10.3.0.1"
+        return int(_post(url, body(i), ip=ip).status_code)
+
+    statuses = run_at_once([partial(send, i) for i in range(40)])
     expected = int(limit.split("/")[0])
     assert sorted(statuses) == sorted([allowed] * expected + [429] * (40 - expected))
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.factories import make_church, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _assert_refused(response: Any) -> None:
 
 @pytest.fixture
 def user() -> User:
-    return make_user(church=ChurchFactory(), name="Holder")
+    return make_user(church=make_church(), name="Holder")
 
 
 def test_a_real_token_works(user: User) -> None:
@@ -80,7 +80,7 @@ def test_token_signed_with_the_right_key_but_another_algorithm_is_401(user: User
 
 
 def test_tampered_user_id_is_401(user: User) -> None:
-    victim = make_user(church=ChurchFactory(), name="Victim")
+    victim = make_user(church=make_church(), name="Victim")
     header, payload, signature = str(AccessToken.for_user(user)).split(".")
     claims = json.loads(_unb64(payload))
     claims["user_id"] = str(victim.pk) if isinstance(claims["user_id"], str) else victim.pk

@@ -21,7 +21,7 @@ from hub.models import Church, Day, Fast, Membership
 from hub.selectors import fasts as selectors
 from hub.selectors.compiled import PreparedQuery
 from hub.services.memberships import fast_join
-from tests.support.factories import ChurchFactory, make_fast, make_user
+from tests.support.factories import make_church, make_fast, make_user
 
 TODAY = dt.date(2026, 3, 10)
 TODAYS = (TODAY, TODAY + dt.timedelta(days=30), TODAY - dt.timedelta(days=30))
@@ -57,7 +57,7 @@ def oracle(*, fast_id: int, today: dt.date, on: dt.date, profile_id: int | None)
 
 @pytest.fixture
 def calendar() -> tuple[Church, list[Fast], Any, Any]:
-    church = ChurchFactory()
+    church = make_church()
     member, stranger = make_user(church=church), make_user(church=church)
     weekly = [TODAY + dt.timedelta(days=d) for d in (-9, -7, -2, 0, 5, 7, 12)]
     fasts = [

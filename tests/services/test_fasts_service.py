@@ -17,7 +17,7 @@ from hub.services.fasts import (
     fast_days_review,
     fast_pattern_detect,
 )
-from tests.support.factories import ChurchFactory, make_fast
+from tests.support.factories import make_church, make_fast
 
 WEDNESDAY, FRIDAY = 2, 4
 
@@ -42,7 +42,7 @@ def _counts() -> tuple[int, int]:
 
 @pytest.mark.django_db
 def test_create_from_range_makes_one_day_per_date() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = fast_create_from_range(
         name="Dormition Fast",
         church=church,
@@ -67,7 +67,7 @@ def test_create_from_range_makes_one_day_per_date() -> None:
 
 @pytest.mark.django_db
 def test_create_from_number_of_days_across_new_year() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = fast_create_from_range(
         name="Advent", church=church, first_date=dt.date(2026, 12, 30), number_of_days=7
     )
@@ -81,7 +81,7 @@ def test_create_from_number_of_days_across_new_year() -> None:
 
 @pytest.mark.django_db
 def test_single_day_range() -> None:
-    church = ChurchFactory()
+    church = make_church()
     fast = fast_create_from_range(
         name="Eve", church=church, first_date=dt.date(2027, 1, 5), last_date=dt.date(2027, 1, 5)
     )
@@ -90,7 +90,7 @@ def test_single_day_range() -> None:
 
 @pytest.mark.django_db
 def test_create_with_non_contiguous_dates() -> None:
-    church = ChurchFactory()
+    church = make_church()
     dates = [dt.date(2027, 1, 6), dt.date(2027, 1, 1), dt.date(2027, 1, 6)]
     fast = fast_create(name="Weekly", church=church, dates=dates)
     assert fast.day_count == 2
@@ -111,7 +111,7 @@ def test_create_with_non_contiguous_dates() -> None:
     ],
 )
 def test_bad_ranges_create_nothing(kwargs: dict[str, object], field: str, fragment: str) -> None:
-    church = ChurchFactory()
+    church = make_church()
     before = _counts()
     with pytest.raises(ValidationError) as error:
         fast_create_from_range(
@@ -127,13 +127,13 @@ def test_bad_ranges_create_nothing(kwargs: dict[str, object], field: str, fragme
 @pytest.mark.django_db
 def test_empty_date_list_is_refused() -> None:
     with pytest.raises(ValidationError):
-        fast_create(name="Nothing", church=ChurchFactory(), dates=[])
+        fast_create(name="Nothing", church=make_church(), dates=[])
     assert _counts() == (0, 0)
 
 
 @pytest.mark.django_db
 def test_duplicate_name_church_and_year_is_refused() -> None:
-    church = ChurchFactory()
+    church = make_church()
     make_fast(church=church, name="Great Lent", start=dt.date(2027, 3, 15), days=3)
     before = _counts()
     with pytest.raises(ValidationError) as error:
@@ -147,13 +147,13 @@ def test_duplicate_name_church_and_year_is_refused() -> None:
         name="Great Lent", church=church, first_date=dt.date(2028, 3, 1), number_of_days=2
     )
     fast_create_from_range(
-        name="Great Lent", church=ChurchFactory(), first_date=dt.date(2027, 3, 1), number_of_days=2
+        name="Great Lent", church=make_church(), first_date=dt.date(2027, 3, 1), number_of_days=2
     )
 
 
 @pytest.mark.django_db
 def test_duplicate_feast_date_in_a_church_is_refused() -> None:
-    church = ChurchFactory()
+    church = make_church()
     make_fast(
         church=church,
         name="Great Lent",
@@ -178,7 +178,7 @@ def test_duplicate_feast_date_in_a_church_is_refused() -> None:
 
 @pytest.mark.django_db
 def test_invalid_field_values_are_refused() -> None:
-    church = ChurchFactory()
+    church = make_church()
     with pytest.raises(ValidationError) as error:
         fast_create_from_range(
             name="",
@@ -226,7 +226,7 @@ def test_weekdays_that_give_no_day_are_refused(weekdays: list[int], fragment: st
 def test_create_from_range_with_weekdays() -> None:
     fast = fast_create_from_range(
         name="Wednesday and Friday Fasts",
-        church=ChurchFactory(),
+        church=make_church(),
         first_date=dt.date(2027, 1, 1),
         last_date=dt.date(2027, 12, 31),
         weekdays=[WEDNESDAY, FRIDAY],
@@ -454,7 +454,7 @@ def test_review_lists_at_most_ten_dates_and_flags_a_fast_without_days() -> None:
 
 @pytest.mark.django_db
 def test_copy_keeps_church_and_link_and_takes_new_texts_and_dates() -> None:
-    church = ChurchFactory()
+    church = make_church()
     source = fast_create(
         name="Wednesday and Friday Fasts",
         church=church,
@@ -492,7 +492,7 @@ def test_copy_keeps_church_and_link_and_takes_new_texts_and_dates() -> None:
 
 @pytest.mark.django_db
 def test_copy_to_the_same_year_is_refused() -> None:
-    church = ChurchFactory()
+    church = make_church()
     source = fast_create_from_range(
         name="Dormition", church=church, first_date=dt.date(2027, 8, 1), number_of_days=14
     )

@@ -10,7 +10,7 @@ from rest_framework.test import APIRequestFactory
 from hub.api.errors import exception_handler
 from hub.models import Fast
 from hub.services.transactions import WriteConflict, atomic_with_retry, is_write_conflict
-from tests.support.factories import ChurchFactory, make_fast
+from tests.support.factories import make_church, make_fast
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +22,8 @@ def two_fasts() -> tuple[int, int]:
     # Two churches: an update of a fast also bumps its church's cache version, so two fasts of
     # one church would already queue on the church row.
     return (
-        make_fast(church=ChurchFactory(), name="A").pk,
-        make_fast(church=ChurchFactory(), name="B").pk,
+        make_fast(church=make_church(), name="A").pk,
+        make_fast(church=make_church(), name="B").pk,
     )
 
 
@@ -61,6 +61,11 @@ def test_a_deadlock_is_retried_and_the_retry_succeeds(two_fasts: tuple[int, int]
     def work() -> None:
         attempts.append(1)
         _set_deadlock_timeout("50ms")
+        if len(attempts) == 2:
+            # The retry starts once the winner has committed: a row lock is not handed over in
+            # turn, so a retry that ran at once could take row a before the winner and deadlock
+            # again (it did, on a loaded machine).
+            opponent.join(timeout=60)
         Fast.objects.filter(pk=a).update(url="https://example.org/victim")
         if len(attempts) == 1:
             barrier.wait(timeout=30)  # now each holds the row the other wants
@@ -86,7 +91,8 @@ def test_a_second_deadlock_is_a_write_conflict_answered_409(two_fasts: tuple[int
     with pytest.raises(WriteConflict) as raised:
         atomic_with_retry(work)
     opponent.join(timeout=60)
-    assert is_write_conflict(raised.value.__cause__)  # the driver's real DeadlockDetected
+    cause = raised.value.__cause__
+    assert cause is not None and is_write_conflict(cause)  # the driver's real DeadlockDetected
 
     request = Request(APIRequestFactory().put("/api/fasts/join/"))
     response = exception_handler(raised.value, {"request": request})

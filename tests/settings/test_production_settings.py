@@ -1,15 +1,14 @@
 """Production settings pass Django's deployment checks and refuse to start without a secret."""
 
-import json
 import secrets
 import subprocess
 from typing import Any
 
-from tests.support.processes import clean_env, manage, python
+from tests.support.processes import clean_env, manage, production_env, settings_json
 
 
 def _manage(*args: str, **env: str) -> "subprocess.CompletedProcess[str]":
-    return manage(clean_env(DJANGO_SETTINGS_MODULE="config.settings.production", **env), *args)
+    return manage(production_env(**env), *args)
 
 
 def test_check_deploy_passes_at_warning_level() -> None:
@@ -41,15 +40,11 @@ def test_production_refuses_an_empty_secret_key() -> None:
     assert "SECRET_KEY must be set in production" in result.stderr
 
 
-def _settings_of(module: str, names: list[str], **env: str) -> dict[str, object]:
+def _settings_of(module: str, names: list[str], **env: str) -> dict[str, Any]:
     """The named settings as the given settings module computes them, in a fresh process."""
-    code = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}, default=str))"
+    values: dict[str, Any] = settings_json(
+        clean_env(DJANGO_SETTINGS_MODULE=module, **env), f"{{n: getattr(s, n) for n in {names!r}}}"
     )
-    result = python(clean_env(DJANGO_SETTINGS_MODULE=module, **env), "-c", code, timeout=120)
-    assert result.returncode == 0, result.stderr
-    values: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
     return values
 
 

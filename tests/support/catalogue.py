@@ -4,7 +4,7 @@ cost tests (query, compile and memory budgets) and the benchmark (``scripts/benc
 A data set says which church, fast, day and feast date to ask about (``Target``); each entry
 turns it into the path (with its query) to GET, and says whether the request carries the data
 set's user's token. The writes the cost tests also send live beside them
-(tests/performance/catalogue.py): they need per-test preparation the benchmark does not.
+(tests/support/calls.py): they need per-test preparation the benchmark does not.
 """
 
 import datetime as dt

@@ -13,6 +13,9 @@ from hub.models import Church, Fast
 from hub.services.fasts import fast_days_add
 from hub.services.memberships import memberships_bulk_join
 
+# Every user the factories make has this password (tests log in with it).
+PASSWORD = "a-strong-Passw0rd!"
+
 
 class ChurchFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -29,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     username = factory.SelfAttribute("email")
-    password = factory.django.Password("a-strong-Passw0rd!")
+    password = factory.django.Password(PASSWORD)
 
 
 class FastFactory(factory.django.DjangoModelFactory):
@@ -41,9 +44,15 @@ class FastFactory(factory.django.DjangoModelFactory):
     description = "A fast."
 
 
+def make_church(**fields: Any) -> Church:
+    """A church; ``name`` finds the church of that name when there is one."""
+    church: Church = ChurchFactory.create(**fields)
+    return church
+
+
 def make_user(*, church: Church | None = None, **profile_fields: Any) -> User:
     """A user with its profile fields set (church, name, timezone...)."""
-    user: User = UserFactory()
+    user: User = UserFactory.create()
     if church is not None or profile_fields:
         for name, value in profile_fields.items():
             setattr(user.profile, name, value)
@@ -61,7 +70,7 @@ def make_fast(
     **fields: Any,
 ) -> Fast:
     """A fast with ``days`` consecutive days from ``start`` (or the given ``dates``)."""
-    fast: Fast = FastFactory(church=church, **fields)
+    fast: Fast = FastFactory.create(church=church, **fields)
     if dates is None:
         dates = [start + dt.timedelta(days=i) for i in range(days)] if start else []
     fast_days_add(days=[(fast.pk, date) for date in dates])

@@ -5,18 +5,21 @@ Nothing here touches a shared server: every process is started on a free loopbac
 temporary directory, and every helper that starts something can stop it and remove its files.
 """
 
+import contextlib
+import http.client
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +27,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from tests.support.processes import clean_env, python, succeeded
+from tests.support.processes import manage, production_env, python, succeeded
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -121,6 +124,23 @@ class RedisServer:
         assert self.process is not None
         self.process.send_signal(signal.SIGCONT)
         wait_until(self.ping, timeout=10, what="redis-server to answer again")
+
+
+@contextmanager
+def throwaway_redis() -> Iterator[RedisServer]:
+    """A Redis of its own on a free port, stopped and removed on exit (``missing_tool`` when
+    redis-server is not installed)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        missing_tool("redis-server is not installed")
+    workdir = Path(tempfile.mkdtemp(prefix="fasthub-redis-"))
+    server = RedisServer(binary=binary, port=free_port(), log=workdir / "redis.log")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -314,6 +334,25 @@ class PostgresCluster:
             connection.execute(sql)
 
 
+@contextmanager
+def throwaway_postgres(*, database: str) -> Iterator[PostgresCluster]:
+    """A PostgreSQL cluster of its own on a free port with an empty ``database``, stopped and
+    removed on exit, also when setup fails halfway (``missing_tool`` without initdb/pg_ctl)."""
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        missing_tool("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    workdir = Path(tempfile.mkdtemp(prefix="fasthub-postgres-"))
+    cluster = PostgresCluster.in_new_directory(bin_dir, workdir, database=database)
+    try:
+        cluster.init()
+        cluster.start()
+        cluster.create_database()
+        yield cluster
+    finally:
+        cluster.stop_for_good()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 @dataclass
 class StreamingPair:
     """A primary and a hot standby that streams from it, replaying each commit no sooner than
@@ -426,24 +465,50 @@ def streaming_pair(
 
 # --- Fasthub under gunicorn ------------------------------------------------------------------
 
+# The live servers' Django secret (one per test process): tokens the tests mint with
+# ``access_token_for`` are accepted by every live server started with ``server_env``'s default.
+SECRET_KEY = secrets.token_urlsafe(50)
+
 
 @dataclass
 class Reply:
     status: int
-    headers: Any
+    headers: http.client.HTTPMessage
     body: bytes
     seconds: float
 
     def json(self) -> Any:
         return json.loads(self.body)
 
+    @classmethod
+    def parse(cls, raw: bytes, seconds: float) -> "Reply":
+        """A response as it came off the socket (status line, headers, then the body)."""
+        head, _, body = raw.partition(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers = http.client.HTTPMessage()
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            headers[name.strip()] = value.strip()
+        return cls(int(status_line.split()[1]), headers, body, seconds)
+
 
 @dataclass
 class LiveServer:
+    """A running gunicorn; also a context manager that stops it on exit."""
+
     base: str
     process: subprocess.Popen[bytes]
-    stdout: Path
-    stderr: Path
+    stdout: Path  # gunicorn's access log (JSON lines in production)
+    stderr: Path  # everything else it and the application log
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
+    @property
+    def workdir(self) -> Path:
+        """The server's directory (its logs, STATIC_ROOT and MEDIA_ROOT: ``server_env``)."""
+        return self.stdout.parent
 
     def call(
         self,
@@ -452,32 +517,61 @@ class LiveServer:
         *,
         token: str | None = None,
         body: Any = None,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
         timeout: float = 15.0,
     ) -> Reply:
-        headers = {"Accept": "application/json"}
-        data = None
+        """One request on a new connection (so either worker may answer it); redirects are
+        answers too. ``body`` is sent as JSON, ``data`` as given; ``headers`` come last."""
+        sent = {"Accept": "application/json"}
         if body is not None:
             data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
+            sent["Content-Type"] = "application/json"
         if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
-        request = urllib.request.Request(  # noqa: S310 - loopback URL built here
-            self.base + path, data=data, headers=headers, method=method
-        )
+            sent["Authorization"] = f"Bearer {token}"
+        sent.update(headers or {})
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         started = time.monotonic()
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                payload = response.read()
-                return Reply(response.status, response.headers, payload, time.monotonic() - started)
-        except urllib.error.HTTPError as error:
-            payload = error.read()
-            return Reply(error.code, error.headers, payload, time.monotonic() - started)
+            connection.request(method, path, body=data, headers=sent)
+            response = connection.getresponse()
+            payload = response.read()
+            return Reply(response.status, response.headers, payload, time.monotonic() - started)
+        finally:
+            connection.close()
 
-    def get(self, path: str, *, token: str | None = None) -> Reply:
-        return self.call("GET", path, token=token)
+    def get(
+        self, path: str, *, token: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> Reply:
+        return self.call("GET", path, token=token, headers=headers)
 
     def put(self, path: str, body: Any, *, token: str | None = None) -> Reply:
         return self.call("PUT", path, token=token, body=body)
+
+    def raw(self, data: bytes, *, timeout: float = 20.0) -> Reply:
+        """Bytes written to the socket as they are (a request no HTTP client would send), read
+        back until the server closes. They are sent while the answer is read: a server may
+        refuse a large request and close before reading all of it."""
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
+
+            def send() -> None:
+                with contextlib.suppress(OSError):  # refused early: the answer is on its way
+                    sock.sendall(data)
+
+            sender = threading.Thread(target=send)
+            sender.start()
+            chunks = []
+            while True:
+                try:
+                    chunk = sock.recv(65536)
+                except (ConnectionResetError, TimeoutError):
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            sender.join(timeout=timeout)
+        return Reply.parse(b"".join(chunks), time.monotonic() - started)
 
     def login(self, email: str, password: str) -> str:
         reply = self.call("POST", "/api/token/", body={"email": email, "password": password})
@@ -492,6 +586,24 @@ class LiveServer:
     def log_tail(self) -> str:
         return "\n--- gunicorn stderr ---\n" + self.stderr.read_text(errors="replace")[-3000:]
 
+    def log_lines(self, stream: Path) -> list[dict[str, Any]]:
+        """The JSON lines of ``stream`` (``stdout``: the access log; ``stderr``: the rest)."""
+        lines = stream.read_text(errors="replace").splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+    def log_line(
+        self, stream: Path, where: Callable[[dict[str, Any]], bool], *, timeout: float = 5.0
+    ) -> dict[str, Any]:
+        """The first JSON line of ``stream`` that satisfies ``where``, once it is written."""
+        found: list[dict[str, Any]] = []
+
+        def written() -> bool:
+            found[:] = [line for line in self.log_lines(stream) if where(line)]
+            return bool(found)
+
+        wait_until(written, timeout=timeout, what=f"a log line in {stream.name}{self.log_tail()}")
+        return found[0]
+
     def stop(self) -> None:
         if self.process.poll() is not None:
             return
@@ -502,14 +614,25 @@ class LiveServer:
             self.process.kill()
             self.process.wait(timeout=5)
 
+    def __enter__(self) -> "LiveServer":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
 
 def server_env(
-    workdir: Path, *, database_url: str, redis_url: str, secret_key: str
+    workdir: Path,
+    *,
+    database_url: str,
+    redis_url: str | None,
+    secret_key: str = SECRET_KEY,
+    **changes: str | None,
 ) -> dict[str, str]:
     """Production settings for a live server on loopback; none of the outer run's database,
-    cache or throttle settings leak in."""
-    return clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
+    cache or throttle settings leak in (``redis_url`` None: the in-process cache). ``changes``
+    set or, when None, remove variables (``SECURE_SSL_REDIRECT=None``: the production default)."""
+    defaults: dict[str, str | None] = dict(
         SECRET_KEY=secret_key,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
@@ -518,6 +641,7 @@ def server_env(
         DB_CONNECT_TIMEOUT="2",
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),
+        # Reset mails stay in memory: nothing here may send mail.
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         EMAIL_ALLOW_LOCAL_BACKEND="true",
         LOG_FORMAT="text",
@@ -532,20 +656,65 @@ def server_env(
         GUNICORN_MAX_REQUESTS="0",
         PYTHONUNBUFFERED="1",
     )
+    return production_env(**{**defaults, **changes})
 
 
-def run_python(env: dict[str, str], *args: str) -> str:
-    return succeeded(python(env, *args))
+def migrate(env: dict[str, str]) -> None:
+    """The server's database, migrated (``manage.py migrate``)."""
+    succeeded(manage(env, "migrate", "--no-input", "-v", "0", timeout=300))
 
 
-def start_gunicorn(env: dict[str, str], workdir: Path, *, timeout: float = 30.0) -> LiveServer:
-    """gunicorn with ``config/gunicorn.py`` on a free port, returned once /health/ answers 200.
-    The caller stops it (``LiveServer.stop``), also when this raises."""
+def collect_admin_static(env: dict[str, str]) -> None:
+    """The static files with their manifest, for the admin pages; the API docs' bundles are
+    left out (compressing them would add a minute of CPU)."""
+    succeeded(
+        manage(
+            env,
+            "collectstatic",
+            "--no-input",
+            "-v",
+            "0",
+            "--ignore",
+            "drf_spectacular_sidecar",
+            "--ignore",
+            "rest_framework",
+            timeout=300,
+        )
+    )
+
+
+def access_token_for(user_id: int | str, *, secret_key: str = SECRET_KEY) -> str:
+    """An access token for ``user_id``, valid for five minutes, signed as a live server started
+    with ``secret_key`` signs them (minted here: no database needed)."""
+    from rest_framework_simplejwt.backends import TokenBackend
+
+    now = int(time.time())
+    claims = {
+        "token_type": "access",
+        "exp": now + 300,
+        "iat": now,
+        "jti": uuid.uuid4().hex,
+        "user_id": str(user_id),
+    }
+    return str(TokenBackend("HS256", signing_key=secret_key).encode(claims))
+
+
+def start_gunicorn(
+    env: dict[str, str],
+    workdir: Path,
+    *,
+    args: Sequence[str] = (),
+    health_status: int = 200,
+    timeout: float = 30.0,
+) -> LiveServer:
+    """gunicorn with ``config/gunicorn.py`` (and ``args``) on a free port, returned once
+    /health/ answers ``health_status`` (503: a server whose database is down on purpose).
+    The caller stops it (``LiveServer.stop``, or ``with``); so does this when it fails."""
     port = free_port()
     stdout, stderr = workdir / "gunicorn.out", workdir / "gunicorn.err"
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(  # noqa: S603 - fixed argv built here
-            [GUNICORN, "config.wsgi", "-c", "config/gunicorn.py"],
+            [GUNICORN, "config.wsgi", "-c", "config/gunicorn.py", *args],
             cwd=ROOT,
             env={**env, "BIND": f"127.0.0.1:{port}"},
             stdout=out,
@@ -553,17 +722,37 @@ def start_gunicorn(env: dict[str, str], workdir: Path, *, timeout: float = 30.0)
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, stdout, stderr)
 
-    def healthy() -> bool:
-        if process.poll() is not None:
+    def answering() -> bool:
+        if server.process.poll() is not None:
             raise AssertionError(f"gunicorn exited{server.log_tail()}")
         try:
-            return server.call("GET", "/health/", timeout=2).status == 200
+            return server.call("GET", "/health/", timeout=2).status == health_status
         except OSError:
             return False
 
     try:
-        wait_until(healthy, timeout=timeout, what="/health/ to answer 200", step=0.2)
+        wait_until(answering, timeout=timeout, what=f"/health/ to answer {health_status}", step=0.2)
     except BaseException:
         server.stop()
         raise
     return server
+
+
+@dataclass
+class Seeded:
+    """A live server with its Redis and what its seed script printed (ids by name, users)."""
+
+    server: LiveServer
+    redis: RedisServer
+    seed: dict[str, Any]
+
+    def fast_id(self, name: str) -> int:
+        return int(self.seed["fasts"][name])
+
+
+def run_seed(env: dict[str, str], module: str) -> dict[str, Any]:
+    """Run a seed script (``python -m module``) in the server's environment; the JSON document
+    it printed last."""
+    output = succeeded(python(env, "-m", module, timeout=300))
+    seed: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return seed

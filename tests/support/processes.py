@@ -4,10 +4,12 @@ A child starts from this process's environment without any variable the project 
 test run's own DATABASE_URL, secret or mail settings never leak in), plus what the test gives.
 """
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -44,6 +46,11 @@ def clean_env(**values: str | None) -> dict[str, str]:
     return env
 
 
+def production_env(**values: str | None) -> dict[str, str]:
+    """``clean_env`` with the production settings (``config.settings.production``)."""
+    return clean_env(DJANGO_SETTINGS_MODULE="config.settings.production", **values)
+
+
 def run(
     argv: list[str], env: dict[str, str], *, timeout: float = 120
 ) -> "subprocess.CompletedProcess[str]":
@@ -74,3 +81,13 @@ def succeeded(result: "subprocess.CompletedProcess[str]") -> str:
         f"{command} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
     )
     return result.stdout
+
+
+def settings_json(env: dict[str, str], expression: str) -> Any:
+    """``expression`` evaluated over the settings (named ``s``) as a fresh process with ``env``
+    computes them; its value through JSON (anything else as ``str``)."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({expression}, default=str))"
+    )
+    return json.loads(succeeded(python(env, "-c", code, timeout=120)).strip().splitlines()[-1])

@@ -1,29 +1,17 @@
-import io
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from PIL import Image
 from rest_framework.test import APIClient
 
 from hub.models import Church
-from tests.support.factories import ChurchFactory, make_user
-
-PASSWORD = "a-strong-Passw0rd!"  # the factories' password
-
-
-@pytest.fixture(autouse=True)
-def _media_and_mail(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Send reset mails inline so tests can read the outbox at once.
-    settings.PASSWORD_RESET_EMAIL_IN_BACKGROUND = False
+from tests.support.factories import PASSWORD, make_church, make_user
 
 
 @pytest.fixture
 def church(db: None) -> Church:
-    return ChurchFactory(name="St. Mary")
+    return make_church(name="St. Mary")
 
 
 @pytest.fixture
@@ -50,10 +38,3 @@ def logged_in(church: Church, login: Callable[..., Any]) -> Callable[..., tuple[
         return user, client
 
     return make
-
-
-def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (300, 200), **save: Any) -> bytes:
-    image = Image.new("RGB", size, (200, 30, 30))
-    buffer = io.BytesIO()
-    image.save(buffer, format=fmt, **save)
-    return buffer.getvalue()

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from hub.models import Church, Fast, Membership, Profile
 from hub.services.memberships import fast_join
-from tests.api.accounts.conftest import PASSWORD, image_bytes
-from tests.support.factories import make_fast, make_user
+from tests.support.factories import PASSWORD, make_fast, make_user
+from tests.support.images import image_bytes, profile_image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,7 @@ def test_delete_removes_everything_and_revokes_tokens(
     for fast in fasts:
         fast_join(profile=user.profile, fast_id=fast.pk)
         fast_join(profile=other.profile, fast_id=fast.pk)
-    image = client.put(
-        reverse("profile-image-upload"),
-        {"profile_image": _file(image_bytes())},
-        format="multipart",
-    )
+    image = profile_image_upload(client, image_bytes())
     assert image.status_code == 200
     profile = Profile.objects.get(user=user)
     files = [Path(settings.MEDIA_ROOT) / profile.profile_image.name]
@@ -80,9 +76,3 @@ def test_delete_cost_does_not_depend_on_joined_fasts(
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert Fast.objects.filter(participant_count__gt=0).count() == 0
-
-
-def _file(content: bytes) -> Any:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile("me.jpg", content, content_type="image/jpeg")

@@ -10,8 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from hub.models import Church
-from tests.api.accounts.conftest import PASSWORD
-from tests.support.factories import make_user
+from tests.support.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from tests.support.factories import make_user
 
 
-def test_the_mailed_link_opens_a_page_with_the_code(db: None, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_mailed_link_opens_a_page_with_the_code(db: None, settings) -> None:
     settings.PASSWORD_RESET_URL = "http://testserver/reset-password/"
     user = make_user(name="Anna")
     APIClient().post(reverse("password_reset"), {"email": user.email}, format="json")

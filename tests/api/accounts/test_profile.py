@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from hub.models import Church, Profile
-from tests.support.factories import ChurchFactory
+from tests.support.factories import make_church
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_profile_needs_authentication(church: Church) -> None:
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_update_any_subset(logged_in: Callable[..., Any], method: str) -> None:
     user, client = logged_in(name="Anna")
-    other = ChurchFactory(name="St. John")
+    other = make_church(name="St. John")
     response = getattr(client, method)(
         URL,
         {
@@ -143,7 +143,7 @@ def test_non_json_is_415_and_malformed_is_400(logged_in: Callable[..., Any]) -> 
 def test_update_query_cost(
     logged_in: Callable[..., Any], django_assert_max_num_queries: Any
 ) -> None:
-    other = ChurchFactory(name="St. Luke")
+    other = make_church(name="St. Luke")
     _, client = logged_in()
     # authentication, church check, one UPDATE (+ savepoint statements inside the test transaction)
     with django_assert_max_num_queries(5):

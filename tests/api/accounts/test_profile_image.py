@@ -1,29 +1,21 @@
 import io
-import struct
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 from rest_framework.test import APIClient
 
 from hub.models import Profile
-from tests.api.accounts.conftest import image_bytes
+from tests.support.images import image_bytes, png_claiming, profile_image_upload
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("profile-image-upload")
 PROFILE = reverse("profile-detail")
-
-
-def upload(client: APIClient, content: bytes, name: str = "me.jpg", method: str = "put") -> Any:
-    file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
-    return getattr(client, method)(URL, {"profile_image": file}, format="multipart")
 
 
 def stored(name: str) -> Path:
@@ -39,19 +31,9 @@ def jpeg_with_orientation_and_gps() -> bytes:
     return image_bytes("JPEG", size=(300, 200), exif=exif)
 
 
-def png_header_claiming(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
-
-
 def test_jpeg_is_made_upright_stripped_and_thumbnailed(logged_in: Callable[..., Any]) -> None:
     user, client = logged_in()
-    response = upload(client, jpeg_with_orientation_and_gps())
+    response = profile_image_upload(client, jpeg_with_orientation_and_gps())
 
     assert response.status_code == 200, response.content
     url = response.json()["profile_image"]
@@ -84,7 +66,9 @@ def test_png_webp_heic_are_accepted(
     logged_in: Callable[..., Any], fmt: str, name: str, save: dict[str, Any]
 ) -> None:
     user, client = logged_in()
-    response = upload(client, image_bytes(fmt, size=(120, 80), **save), name=name, method="patch")
+    response = profile_image_upload(
+        client, image_bytes(fmt, size=(120, 80), **save), name=name, method="patch"
+    )
     assert response.status_code == 200, response.content
     profile = Profile.objects.get(user=user)
     assert profile.profile_image.name.endswith(".jpg")
@@ -96,7 +80,7 @@ def test_png_with_transparency(logged_in: Callable[..., Any]) -> None:
     user, client = logged_in()
     buffer = io.BytesIO()
     Image.new("RGBA", (50, 50), (0, 0, 0, 0)).save(buffer, format="PNG")
-    assert upload(client, buffer.getvalue(), name="t.png").status_code == 200
+    assert profile_image_upload(client, buffer.getvalue(), name="t.png").status_code == 200
     with Image.open(stored(Profile.objects.get(user=user).profile_image.name)) as image:
         assert image.getpixel((10, 10)) == (255, 255, 255)  # composited on white
 
@@ -105,13 +89,13 @@ def test_replacing_removes_old_files(
     logged_in: Callable[..., Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     user, client = logged_in()
-    assert upload(client, image_bytes()).status_code == 200
+    assert profile_image_upload(client, image_bytes()).status_code == 200
     first = Profile.objects.get(user=user)
     old = [stored(first.profile_image.name), stored(first.profile_image_thumbnail.name)]
     assert all(path.exists() for path in old)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert upload(client, image_bytes("PNG"), name="b.png").status_code == 200
+        assert profile_image_upload(client, image_bytes("PNG"), name="b.png").status_code == 200
     second = Profile.objects.get(user=user)
     assert not any(path.exists() for path in old)
     assert stored(second.profile_image.name).exists()
@@ -122,7 +106,7 @@ def test_empty_value_clears_the_image(
     logged_in: Callable[..., Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     user, client = logged_in()
-    assert upload(client, image_bytes()).status_code == 200
+    assert profile_image_upload(client, image_bytes()).status_code == 200
     first = Profile.objects.get(user=user)
     old = [stored(first.profile_image.name), stored(first.profile_image_thumbnail.name)]
 
@@ -138,7 +122,9 @@ def test_empty_value_clears_the_image(
 
 def test_text_file_renamed_jpg_is_400(logged_in: Callable[..., Any]) -> None:
     user, client = logged_in()
-    response = upload(client, b"just some text, not a picture\n" * 20, name="fake.jpg")
+    response = profile_image_upload(
+        client, b"just some text, not a picture\n" * 20, name="fake.jpg"
+    )
     assert response.status_code == 400
     assert "profile_image" in response.json()
     assert not Profile.objects.get(user=user).profile_image
@@ -147,19 +133,19 @@ def test_text_file_renamed_jpg_is_400(logged_in: Callable[..., Any]) -> None:
 def test_truncated_jpeg_is_400(logged_in: Callable[..., Any]) -> None:
     _, client = logged_in()
     data = image_bytes(size=(400, 400))
-    assert upload(client, data[: len(data) // 2]).status_code == 400
+    assert profile_image_upload(client, data[: len(data) // 2]).status_code == 400
 
 
 def test_unsupported_format_is_400(logged_in: Callable[..., Any]) -> None:
     _, client = logged_in()
-    response = upload(client, image_bytes("GIF"), name="a.gif")
+    response = profile_image_upload(client, image_bytes("GIF"), name="a.gif")
     assert response.status_code == 400
     assert "format" in response.json()["profile_image"][0]
 
 
 def test_six_megabytes_is_413(logged_in: Callable[..., Any]) -> None:
     user, client = logged_in()
-    response = upload(client, b"\xff" * (6 * 1024 * 1024))
+    response = profile_image_upload(client, b"\xff" * (6 * 1024 * 1024))
     assert response.status_code == 413
     assert "detail" in response.json()
     assert not Profile.objects.get(user=user).profile_image
@@ -168,14 +154,14 @@ def test_six_megabytes_is_413(logged_in: Callable[..., Any]) -> None:
 def test_just_over_the_limit_is_413(logged_in: Callable[..., Any]) -> None:
     # Passes the Content-Length guard (multipart allowance); the file size check catches it.
     _, client = logged_in()
-    response = upload(client, b"\xff" * (settings.PROFILE_IMAGE_MAX_BYTES + 1))
+    response = profile_image_upload(client, b"\xff" * (settings.PROFILE_IMAGE_MAX_BYTES + 1))
     assert response.status_code == 413
 
 
 @pytest.mark.parametrize("size", [(30000, 30000), (10000, 6000)], ids=["bomb", "over-limit"])
 def test_decompression_bomb_is_400(logged_in: Callable[..., Any], size: tuple[int, int]) -> None:
     _, client = logged_in()
-    response = upload(client, png_header_claiming(*size), name="bomb.png")
+    response = profile_image_upload(client, png_claiming(*size, color_type=2), name="bomb.png")
     assert response.status_code == 400
     assert "profile_image" in response.json()
 
@@ -191,7 +177,7 @@ def test_missing_file_and_wrong_media_type(logged_in: Callable[..., Any]) -> Non
 
 
 def test_upload_needs_authentication(db: None) -> None:
-    assert upload(APIClient(), image_bytes()).status_code == 401
+    assert profile_image_upload(APIClient(), image_bytes()).status_code == 401
 
 
 def test_upload_query_cost(
@@ -201,4 +187,4 @@ def test_upload_query_cost(
     # authentication + the profile row locked with its file names + one UPDATE (+ savepoint
     # statements inside the test transaction)
     with django_assert_max_num_queries(5):
-        assert upload(client, image_bytes()).status_code == 200
+        assert profile_image_upload(client, image_bytes()).status_code == 200

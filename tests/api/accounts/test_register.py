@@ -186,30 +186,6 @@ def test_over_long_strings(church: Church) -> None:
     assert not User.objects.exists()
 
 
-def test_registration_is_one_transaction(church: Church, monkeypatch: pytest.MonkeyPatch) -> None:
-    from hub.services import accounts
-    from hub.services.accounts import registration
-
-    def fail(**kwargs: Any) -> None:
-        raise RuntimeError("token store down")
-
-    monkeypatch.setattr(registration, "refresh_token_issue", fail)
-    with pytest.raises(RuntimeError):
-        accounts.user_register(email="anna@example.org", password=STRONG, church=church)
-    assert not User.objects.exists()
-    assert not Profile.objects.exists()
-
-
-def test_concurrent_duplicate_is_refused_by_the_database(church: Church) -> None:
-    from hub.services import accounts
-
-    accounts.user_register(email="anna@example.org", password=STRONG, church=church)
-    # A second registration that passed the serializer's check before the first committed.
-    with pytest.raises(accounts.EmailTaken):
-        accounts.user_register(email="ANNA@example.org", password=STRONG, church=church)
-    assert User.objects.count() == 1
-
-
 def test_a_form_encoded_registration_names_profile_fields_with_dots(church: Church) -> None:
     """Clients that post forms (as the original service took them) send nested fields as
     ``profile.church``; timezone and location are stored too."""

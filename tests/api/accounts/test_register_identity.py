@@ -6,7 +6,7 @@ once, stored identically as username and email, and a lost race is the same 400 
 duplicate.
 """
 
-import threading
+from functools import partial
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from hub.identity import email_normalize
 from hub.models import Church
 from hub.services.accounts import user_register
+from tests.support.concurrency import run_at_once
 
 URL = reverse("auth_register")
 STRONG = "Blue-Lantern-Orchard-42"
@@ -108,20 +109,7 @@ def test_concurrent_registrations_of_one_address_make_one_account(church: Church
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
     # Nine: the registration throttle lets ten a client address through per hour.
     variants = ["anna@example.org", "ANNA@example.org", "anna@\uff45xample.org"] * 3
-    barrier = threading.Barrier(len(variants))
-    statuses: list[int] = []
-
-    def register(email: str) -> None:
-        try:
-            barrier.wait(timeout=30)
-            statuses.append(_register(church, email).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register, args=(email,)) for email in variants]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(statuses) == [201] + [400] * (len(variants) - 1)
+    responses = run_at_once([partial(_register, church, email) for email in variants])
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] + [400] * (len(variants) - 1)
     assert User.objects.filter(username="anna@example.org").count() == 1

@@ -8,8 +8,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from hub.models import Church
-from tests.api.accounts.conftest import PASSWORD
-from tests.support.factories import make_user
+from tests.support.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

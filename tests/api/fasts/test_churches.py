@@ -3,15 +3,15 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.api.fasts.conftest import error_body, ok
-from tests.support.factories import ChurchFactory
+from tests.support.factories import make_church
+from tests.support.responses import error_body, ok
 
 pytestmark = pytest.mark.django_db
 
 
 def test_churches_by_name_in_pages(api_client: APIClient) -> None:
     names = [f"Church {letter}" for letter in "LKJIHGFEDCBA"]
-    created = {name: ChurchFactory(name=name).pk for name in names}
+    created = {name: make_church(name=name).pk for name in names}
     ordered = sorted(names)
 
     first = ok(api_client.get("/api/churches/"))
@@ -47,7 +47,7 @@ def test_no_churches(api_client: APIClient) -> None:
 
 
 def test_church_detail(api_client: APIClient) -> None:
-    church = ChurchFactory(name="Saint Sarkis")
+    church = make_church(name="Saint Sarkis")
     assert ok(api_client.get(f"/api/churches/{church.pk}/")) == {
         "id": church.pk,
         "name": "Saint Sarkis",
@@ -56,14 +56,14 @@ def test_church_detail(api_client: APIClient) -> None:
 
 @pytest.mark.parametrize("suffix", ["{missing}/", "99999999999999999999999/", "abc/"])
 def test_unknown_church_is_404(api_client: APIClient, suffix: str) -> None:
-    church = ChurchFactory()
+    church = make_church()
     response = api_client.get("/api/churches/" + suffix.format(missing=church.pk + 10))
     body = error_body(response, 404)
     assert "detail" in body
 
 
 def test_churches_need_no_authentication_even_with_a_bad_token() -> None:
-    church = ChurchFactory(name="Open")
+    church = make_church(name="Open")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Bearer garbage")
     assert ok(client.get("/api/churches/"))["count"] == 1

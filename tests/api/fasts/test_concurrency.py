@@ -1,7 +1,7 @@
 """Concurrent joins and leaves of one fast all land, each counted once (docs/API.md §3.6)."""
 
-import threading
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,8 +10,10 @@ from django.db.models import Count
 from rest_framework.test import APIClient
 
 from hub.models import Fast, Membership
-from tests.api.fasts.conftest import day, fast_in, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import day
+from tests.support.concurrency import run_at_once
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.responses import ok
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,37 +25,19 @@ def run_concurrently(
     users: list[User], url: str, fast: Fast, client_for: Callable[[User], APIClient]
 ) -> list[tuple[int, object]]:
     """Every user sends the same membership request at the same moment, one thread each."""
-    clients = [client_for(user) for user in users]
-    barrier = threading.Barrier(len(clients))
-    outcomes: list[tuple[int, object]] = []
-    lock = threading.Lock()
 
-    def work(client: APIClient) -> None:
-        try:
-            barrier.wait(timeout=30)
-            response = client.put(url, {"fast_id": fast.pk}, format="json")
-            outcome: tuple[int, object] = (response.status_code, response.json())
-        except Exception as exc:  # reported through the outcomes, never lost in a thread
-            outcome = (-1, repr(exc))
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+    def send(client: APIClient) -> tuple[int, object]:
+        response = client.put(url, {"fast_id": fast.pk}, format="json")
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=work, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+    return run_at_once([partial(send, client_for(user)) for user in users])
 
 
 def test_concurrent_joins_then_leaves(client_for: Callable[[User], APIClient]) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
-    church = ChurchFactory(name="Busy church")
-    fast = fast_in(church, start=day(0), days=3)
+    church = make_church(name="Busy church")
+    fast = make_fast(church=church, start=day(0), days=3)
     users = [make_user(church=church) for _ in range(JOINERS)]
 
     joined = run_concurrently(users, "/api/fasts/join/", fast, client_for)

@@ -8,8 +8,9 @@ from rest_framework.test import APIClient
 
 from hub.models import Church, Day
 from hub.services.memberships import fast_join
-from tests.api.fasts.conftest import day, detail_of, error_body, fast_in, iso, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import day, iso
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.responses import detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +22,8 @@ def dates(body: dict) -> list[str]:
 
 
 def test_days_of_a_fast_two_pages(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, dates=[day(i) for i in reversed(range(12))])
-    fast_in(church, start=day(0), days=3)  # another fast's days are not listed
+    fast = make_fast(church=church, dates=[day(i) for i in reversed(range(12))])
+    make_fast(church=church, start=day(0), days=3)  # another fast's days are not listed
 
     first = ok(api_client.get(f"/api/fasts/{fast.pk}/days/"))
 
@@ -50,20 +51,20 @@ def test_days_of_a_fast_two_pages(api_client: APIClient, church: Church) -> None
 
 
 def test_days_of_an_unknown_fast_is_404(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=day(0), days=1)
+    fast = make_fast(church=church, start=day(0), days=1)
     response = api_client.get(f"/api/fasts/{fast.pk + 50}/days/")
     assert error_body(response, 404) == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_days_of_a_fast_without_days(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church)
+    fast = make_fast(church=church)
     body = ok(api_client.get(f"/api/fasts/{fast.pk}/days/"))
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 @pytest.mark.parametrize("page", ["0", "abc", "-2"])
 def test_days_invalid_page(api_client: APIClient, church: Church, page: str) -> None:
-    fast = fast_in(church, start=day(0), days=3)
+    fast = make_fast(church=church, start=day(0), days=3)
     response = api_client.get(f"/api/fasts/{fast.pk}/days/", {"page": page})
     assert error_body(response, 404) == {"detail": "Invalid page.", "code": "invalid_page"}
 
@@ -71,9 +72,9 @@ def test_days_invalid_page(api_client: APIClient, church: Church, page: str) -> 
 def test_user_days_are_the_days_of_joined_fasts_by_date(
     client_for: Client, church: Church, member: User
 ) -> None:
-    weekly = fast_in(church, dates=[day(0), day(7), day(14)], name="weekly")
-    short = fast_in(ChurchFactory(name="Elsewhere"), start=day(6), days=3, name="short")
-    fast_in(church, start=day(1), days=4, name="not joined")
+    weekly = make_fast(church=church, dates=[day(0), day(7), day(14)], name="weekly")
+    short = make_fast(church=make_church(name="Elsewhere"), start=day(6), days=3, name="short")
+    make_fast(church=church, start=day(1), days=4, name="not joined")
     fast_join(profile=member.profile, fast_id=short.pk)
     fast_join(profile=member.profile, fast_id=weekly.pk)
     fast_join(profile=make_user(church=church).profile, fast_id=weekly.pk)
@@ -99,7 +100,7 @@ def test_user_days_are_the_days_of_joined_fasts_by_date(
 
 
 def test_user_days_pages(client_for: Client, church: Church, member: User) -> None:
-    fast = fast_in(church, start=day(-5), days=15)
+    fast = make_fast(church=church, start=day(-5), days=15)
     fast_join(profile=member.profile, fast_id=fast.pk)
     client = client_for(member)
 
@@ -115,7 +116,7 @@ def test_user_days_pages(client_for: Client, church: Church, member: User) -> No
 
 
 def test_user_days_when_nothing_joined(client_for: Client, church: Church, member: User) -> None:
-    fast_in(church, start=day(0), days=3)
+    make_fast(church=church, start=day(0), days=3)
     body = ok(client_for(member).get("/api/user/days/"))
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
 

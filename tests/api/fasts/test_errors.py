@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 
 from hub.models import Church, Day
 from hub.services.memberships import fast_join
-from tests.api.fasts.conftest import day, error_body, fast_in, iso, ok
+from tests.support.clock import day, iso
+from tests.support.factories import make_church, make_fast
+from tests.support.responses import error_body, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +59,7 @@ def test_edge_inputs(
     query: dict,
     status: int,
 ) -> None:
-    fast = fast_in(church, start=day(0), days=2)
+    fast = make_fast(church=church, start=day(0), days=2)
     fast_join(profile=member.profile, fast_id=fast.pk)
 
     response = client_for(member).get(path.format(huge=HUGE, fast=fast.pk), query)
@@ -90,7 +92,7 @@ def test_unsupported_methods_are_json_405(
     method: str,
     path: str,
 ) -> None:
-    fast = fast_in(church, start=day(0), days=2)
+    fast = make_fast(church=church, start=day(0), days=2)
     response = getattr(client_for(member), method)(path.format(fast=fast.pk), {}, format="json")
     assert "detail" in error_body(response, 405)
 
@@ -101,7 +103,7 @@ def test_unsupported_methods_are_json_405(
 def test_list_and_stats_show_a_new_day_at_once(
     client_for: Callable[[User], APIClient], church: Church, member: User
 ) -> None:
-    fast = fast_in(church, start=day(-2), days=3, name="Short")
+    fast = make_fast(church=church, start=day(-2), days=3, name="Short")
     fast_join(profile=member.profile, fast_id=fast.pk)
     client = client_for(member)
     (before,) = ok(client.get("/api/fasts/"))
@@ -126,11 +128,9 @@ def test_list_and_stats_show_a_new_day_at_once(
 def test_list_follows_the_callers_church_change(
     client_for: Callable[[User], APIClient], church: Church, member: User
 ) -> None:
-    from tests.support.factories import ChurchFactory
-
-    mine = fast_in(church, start=day(0), days=1)
-    other_church = ChurchFactory(name="New parish")
-    theirs = fast_in(other_church, start=day(0), days=1)
+    mine = make_fast(church=church, start=day(0), days=1)
+    other_church = make_church(name="New parish")
+    theirs = make_fast(church=other_church, start=day(0), days=1)
     client = client_for(member)
     assert [f["id"] for f in ok(client.get("/api/fasts/"))] == [mine.pk]
 

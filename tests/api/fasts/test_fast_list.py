@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 
 from hub.models import Church
 from hub.services.memberships import fast_join
-from tests.api.fasts.conftest import FAST_KEYS, day, detail_of, error_body, fast_in, iso, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import day, iso
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.responses import FAST_KEYS, detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +28,9 @@ def ids(body: list[dict]) -> list[int]:
 def test_authenticated_caller_sees_their_profile_church_and_church_id_is_ignored(
     client_for: Client, church: Church, member: User
 ) -> None:
-    mine = fast_in(church, start=day(0), days=2)
-    other_church = ChurchFactory(name="Elsewhere")
-    fast_in(other_church, start=day(0), days=2)
+    mine = make_fast(church=church, start=day(0), days=2)
+    other_church = make_church(name="Elsewhere")
+    make_fast(church=other_church, start=day(0), days=2)
 
     client = client_for(member)
     assert ids(ok(client.get("/api/fasts/"))) == [mine.pk]
@@ -38,7 +39,7 @@ def test_authenticated_caller_sees_their_profile_church_and_church_id_is_ignored
 
 
 def test_authenticated_caller_without_church_is_400(client_for: Client, church: Church) -> None:
-    fast_in(church, start=day(0), days=2)
+    make_fast(church=church, start=day(0), days=2)
     user = make_user(name="No church")
 
     response = client_for(user).get("/api/fasts/", {"church_id": church.pk})
@@ -47,8 +48,8 @@ def test_authenticated_caller_without_church_is_400(client_for: Client, church: 
 
 
 def test_anonymous_caller_uses_church_id(api_client: APIClient, church: Church) -> None:
-    mine = fast_in(church, start=day(0), days=2)
-    fast_in(ChurchFactory(name="Elsewhere"), start=day(0), days=2)
+    mine = make_fast(church=church, start=day(0), days=2)
+    make_fast(church=make_church(name="Elsewhere"), start=day(0), days=2)
 
     assert ids(ok(api_client.get("/api/fasts/", {"church_id": church.pk}))) == [mine.pk]
 
@@ -80,11 +81,11 @@ def test_anonymous_caller_with_non_integer_church_id_is_400(
 def test_default_range_is_180_days_either_side_inclusive(
     api_client: APIClient, church: Church
 ) -> None:
-    fast_in(church, dates=[day(-181)], name="too early")
-    first = fast_in(church, dates=[day(-180)], name="first day of range")
-    last = fast_in(church, dates=[day(180)], name="last day of range")
-    fast_in(church, dates=[day(181)], name="too late")
-    middle = fast_in(church, dates=[day(0)], name="today")
+    make_fast(church=church, dates=[day(-181)], name="too early")
+    first = make_fast(church=church, dates=[day(-180)], name="first day of range")
+    last = make_fast(church=church, dates=[day(180)], name="last day of range")
+    make_fast(church=church, dates=[day(181)], name="too late")
+    middle = make_fast(church=church, dates=[day(0)], name="today")
 
     body = ok(api_client.get("/api/fasts/", {"church_id": church.pk}))
 
@@ -94,7 +95,7 @@ def test_default_range_is_180_days_either_side_inclusive(
 def test_a_fast_straddling_the_default_range_edge_is_included(
     api_client: APIClient, church: Church
 ) -> None:
-    straddling = fast_in(church, start=day(-185), days=10)
+    straddling = make_fast(church=church, start=day(-185), days=10)
 
     body = ok(api_client.get("/api/fasts/", {"church_id": church.pk}))
 
@@ -102,41 +103,41 @@ def test_a_fast_straddling_the_default_range_edge_is_included(
 
 
 def test_explicit_range_is_inclusive(api_client: APIClient, church: Church) -> None:
-    before = fast_in(church, dates=[day(9)], name="before")
-    on_start = fast_in(church, dates=[day(10)], name="on start")
-    on_end = fast_in(church, dates=[day(20)], name="on end")
-    after = fast_in(church, dates=[day(21)], name="after")
+    before = make_fast(church=church, dates=[day(9)], name="before")
+    on_start = make_fast(church=church, dates=[day(10)], name="on start")
+    on_end = make_fast(church=church, dates=[day(20)], name="on end")
+    after = make_fast(church=church, dates=[day(21)], name="after")
 
     body = ok(
         api_client.get(
-            "/api/fasts/", {"church_id": church.pk, "start_date": iso(10), "end_date": iso(20)}
+            "/api/fasts/", {"church_id": str(church.pk), "start_date": iso(10), "end_date": iso(20)}
         )
     )
     assert ids(body) == [on_start.pk, on_end.pk]
 
-    one_day = {"church_id": church.pk, "start_date": iso(9), "end_date": iso(9)}
+    one_day = {"church_id": str(church.pk), "start_date": iso(9), "end_date": iso(9)}
     assert ids(ok(api_client.get("/api/fasts/", one_day))) == [before.pk]
-    far = {"church_id": church.pk, "start_date": iso(400), "end_date": iso(500)}
+    far = {"church_id": str(church.pk), "start_date": iso(400), "end_date": iso(500)}
     assert ok(api_client.get("/api/fasts/", far)) == []
     assert after.pk not in ids(body)
 
 
 def test_only_start_date_keeps_the_default_end(api_client: APIClient, church: Church) -> None:
-    fast_in(church, dates=[day(-10)], name="before start")
-    inside = fast_in(church, dates=[day(100)], name="inside")
-    fast_in(church, dates=[day(181)], name="after default end")
+    make_fast(church=church, dates=[day(-10)], name="before start")
+    inside = make_fast(church=church, dates=[day(100)], name="inside")
+    make_fast(church=church, dates=[day(181)], name="after default end")
 
-    body = ok(api_client.get("/api/fasts/", {"church_id": church.pk, "start_date": iso(-5)}))
+    body = ok(api_client.get("/api/fasts/", {"church_id": str(church.pk), "start_date": iso(-5)}))
 
     assert ids(body) == [inside.pk]
 
 
 def test_only_end_date_keeps_the_default_start(api_client: APIClient, church: Church) -> None:
-    fast_in(church, dates=[day(-181)], name="before default start")
-    inside = fast_in(church, dates=[day(-100)], name="inside")
-    fast_in(church, dates=[day(10)], name="after end")
+    make_fast(church=church, dates=[day(-181)], name="before default start")
+    inside = make_fast(church=church, dates=[day(-100)], name="inside")
+    make_fast(church=church, dates=[day(10)], name="after end")
 
-    body = ok(api_client.get("/api/fasts/", {"church_id": church.pk, "end_date": iso(5)}))
+    body = ok(api_client.get("/api/fasts/", {"church_id": str(church.pk), "end_date": iso(5)}))
 
     assert ids(body) == [inside.pk]
 
@@ -158,13 +159,13 @@ def test_only_end_date_keeps_the_default_start(api_client: APIClient, church: Ch
 def test_malformed_dates_are_400(
     api_client: APIClient, church: Church, name: str, value: str
 ) -> None:
-    response = api_client.get("/api/fasts/", {"church_id": church.pk, name: value})
+    response = api_client.get("/api/fasts/", {"church_id": str(church.pk), name: value})
     assert detail_of(response)
 
 
 def test_end_before_start_is_400(api_client: APIClient, church: Church) -> None:
     response = api_client.get(
-        "/api/fasts/", {"church_id": church.pk, "start_date": iso(5), "end_date": iso(4)}
+        "/api/fasts/", {"church_id": str(church.pk), "start_date": iso(5), "end_date": iso(4)}
     )
     assert detail_of(response)
 
@@ -173,9 +174,9 @@ def test_end_before_start_is_400(api_client: APIClient, church: Church) -> None:
 
 
 def test_bare_array_ordered_by_start_date(api_client: APIClient, church: Church) -> None:
-    late = fast_in(church, start=day(30), days=3, name="late")
-    early = fast_in(church, start=day(-30), days=60, name="early and long")
-    middle = fast_in(church, start=day(1), days=1, name="middle")
+    late = make_fast(church=church, start=day(30), days=3, name="late")
+    early = make_fast(church=church, start=day(-30), days=60, name="early and long")
+    middle = make_fast(church=church, start=day(1), days=1, name="middle")
 
     body = ok(api_client.get("/api/fasts/", {"church_id": church.pk}))
 
@@ -187,7 +188,7 @@ def test_bare_array_ordered_by_start_date(api_client: APIClient, church: Church)
 def test_fields_cover_all_days_even_when_the_range_covers_part(
     client_for: Client, church: Church, member: User
 ) -> None:
-    fast = fast_in(church, start=day(-5), days=11, name="Long")
+    fast = make_fast(church=church, start=day(-5), days=11, name="Long")
     fast_join(profile=member.profile, fast_id=fast.pk)
     fast_join(profile=make_user(church=church).profile, fast_id=fast.pk)
 
@@ -206,10 +207,10 @@ def test_fields_cover_all_days_even_when_the_range_covers_part(
 def test_weekly_fast_whose_days_skip_over_the_range_is_excluded(
     api_client: APIClient, church: Church
 ) -> None:
-    weekly = fast_in(church, dates=[day(-7), day(0), day(7)], name="weekly")
+    weekly = make_fast(church=church, dates=[day(-7), day(0), day(7)], name="weekly")
 
     def listed(start: int, end: int) -> list[int]:
-        params = {"church_id": church.pk, "start_date": iso(start), "end_date": iso(end)}
+        params = {"church_id": str(church.pk), "start_date": iso(start), "end_date": iso(end)}
         return ids(ok(api_client.get("/api/fasts/", params)))
 
     assert listed(1, 6) == []
@@ -219,8 +220,8 @@ def test_weekly_fast_whose_days_skip_over_the_range_is_excluded(
 
 
 def test_list_item_equals_detail(client_for: Client, church: Church, member: User) -> None:
-    fast = fast_in(
-        church,
+    fast = make_fast(
+        church=church,
         start=day(-1),
         days=4,
         culmination_feast="Feast",
@@ -237,8 +238,8 @@ def test_list_item_equals_detail(client_for: Client, church: Church, member: Use
 def test_joined_in_the_list_is_per_caller(
     client_for: Client, api_client: APIClient, church: Church, member: User
 ) -> None:
-    joined = fast_in(church, start=day(0), days=1, name="joined")
-    not_joined = fast_in(church, start=day(1), days=1, name="not joined")
+    joined = make_fast(church=church, start=day(0), days=1, name="joined")
+    not_joined = make_fast(church=church, start=day(1), days=1, name="not joined")
     fast_join(profile=member.profile, fast_id=joined.pk)
     other = make_user(church=church)
 
@@ -260,13 +261,13 @@ def test_empty_list(api_client: APIClient, church: Church) -> None:
 
 
 def test_detail_of_any_church_for_anyone(api_client: APIClient, client_for: Client) -> None:
-    fast = fast_in(ChurchFactory(name="Far away"), start=day(0), days=1)
+    fast = make_fast(church=make_church(name="Far away"), start=day(0), days=1)
     assert ok(api_client.get(f"/api/fasts/{fast.pk}/"))["id"] == fast.pk
     assert ok(client_for(make_user()).get(f"/api/fasts/{fast.pk}/"))["id"] == fast.pk
 
 
 def test_detail_of_unknown_fast_is_404(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=day(0), days=1)
+    fast = make_fast(church=church, start=day(0), days=1)
     body = error_body(api_client.get(f"/api/fasts/{fast.pk + 1000}/"), 404)
     assert body == {"detail": "Not found.", "code": "not_found"}
 

@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 
 from hub.models import Church, Fast
 from hub.services.memberships import fast_join
-from tests.api.fasts.conftest import FAST_KEYS, detail_of, fast_in, frozen_at, iso, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import frozen_at, iso
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.responses import FAST_KEYS, detail_of, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,9 @@ def detail(client: APIClient, fast: Fast, **params: str) -> dict:
 def test_every_field_of_a_fast_in_progress(
     client_for: Client, church: Church, member: User
 ) -> None:
-    fast = fast_in(church, start=dt.date(2026, 3, 8), days=5, name="Lent", url="https://x.org/l")
+    fast = make_fast(
+        church=church, start=dt.date(2026, 3, 8), days=5, name="Lent", url="https://x.org/l"
+    )
     fast_join(profile=member.profile, fast_id=fast.pk)
     fast_join(profile=make_user(church=church).profile, fast_id=fast.pk)
 
@@ -62,7 +65,7 @@ def test_every_field_of_a_fast_in_progress(
 
 
 def test_before_the_fast_starts(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=dt.date(2026, 3, 15), days=3, name="Advent")
+    fast = make_fast(church=church, start=dt.date(2026, 3, 15), days=3, name="Advent")
 
     body = detail(api_client, fast)
 
@@ -77,7 +80,7 @@ def test_before_the_fast_starts(api_client: APIClient, church: Church) -> None:
 
 
 def test_after_the_fast_ended(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=dt.date(2026, 2, 28), days=3, name="Nineveh")
+    fast = make_fast(church=church, start=dt.date(2026, 2, 28), days=3, name="Nineveh")
 
     body = detail(api_client, fast)
 
@@ -93,7 +96,7 @@ def test_weekly_fast_with_gaps_counts_and_finds_the_next_day(
     api_client: APIClient, church: Church
 ) -> None:
     dates = [dt.date(2026, 3, d) for d in (4, 6, 11, 13, 18)]
-    fast = fast_in(church, dates=dates, name="Wednesdays and Fridays")
+    fast = make_fast(church=church, dates=dates, name="Wednesdays and Fridays")
 
     body = detail(api_client, fast)
 
@@ -107,7 +110,7 @@ def test_weekly_fast_with_gaps_counts_and_finds_the_next_day(
 
 def test_weekly_fast_on_one_of_its_days(api_client: APIClient, church: Church) -> None:
     dates = [dt.date(2026, 3, d) for d in (3, 10, 17)]
-    fast = fast_in(church, dates=dates)
+    fast = make_fast(church=church, dates=dates)
 
     body = detail(api_client, fast)
 
@@ -116,7 +119,7 @@ def test_weekly_fast_on_one_of_its_days(api_client: APIClient, church: Church) -
 
 
 def test_year_is_the_year_of_the_earliest_day(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=dt.date(2025, 12, 30), days=4)
+    fast = make_fast(church=church, start=dt.date(2025, 12, 30), days=4)
 
     body = detail(api_client, fast)
 
@@ -125,7 +128,7 @@ def test_year_is_the_year_of_the_earliest_day(api_client: APIClient, church: Chu
 
 
 def test_joined_is_per_caller(client_for: Client, church: Church, member: User) -> None:
-    fast = fast_in(church, start=dt.date(2026, 3, 9), days=2)
+    fast = make_fast(church=church, start=dt.date(2026, 3, 9), days=2)
     fast_join(profile=member.profile, fast_id=fast.pk)
     other = make_user(church=church)
 
@@ -138,7 +141,7 @@ def test_joined_is_per_caller(client_for: Client, church: Church, member: User) 
 
 
 def test_no_days_at_all(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, name="Empty")
+    fast = make_fast(church=church, name="Empty")
 
     body = detail(api_client, fast)
 
@@ -167,7 +170,7 @@ def test_no_days_at_all(api_client: APIClient, church: Church) -> None:
 def test_countdown_to_the_end(
     api_client: APIClient, church: Church, last_day: dt.date, countdown: str
 ) -> None:
-    fast = fast_in(church, start=last_day - dt.timedelta(days=6), days=7, name="Lent")
+    fast = make_fast(church=church, start=last_day - dt.timedelta(days=6), days=7, name="Lent")
 
     body = detail(api_client, fast)
 
@@ -193,8 +196,8 @@ def test_countdown_to_the_feast(
     countdown: str,
     days_to_feast: int | None,
 ) -> None:
-    fast = fast_in(
-        church,
+    fast = make_fast(
+        church=church,
         start=dt.date(2026, 3, 1),
         days=5,
         name="Great Lent",
@@ -213,8 +216,12 @@ def test_countdown_to_the_feast(
 def test_feast_date_without_feast_name_counts_to_the_end(
     api_client: APIClient, church: Church
 ) -> None:
-    fast = fast_in(
-        church, start=dt.date(2026, 3, 10), days=2, name="Lent", culmination_feast_date=TOMORROW
+    fast = make_fast(
+        church=church,
+        start=dt.date(2026, 3, 10),
+        days=2,
+        name="Lent",
+        culmination_feast_date=TOMORROW,
     )
 
     body = detail(api_client, fast)
@@ -224,7 +231,9 @@ def test_feast_date_without_feast_name_counts_to_the_end(
 
 
 def test_feast_name_without_date_counts_to_the_end(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=dt.date(2026, 3, 10), days=1, name="Lent", culmination_feast="X")
+    fast = make_fast(
+        church=church, start=dt.date(2026, 3, 10), days=1, name="Lent", culmination_feast="X"
+    )
 
     body = detail(api_client, fast)
 
@@ -243,7 +252,7 @@ LA_DATE = dt.date(2026, 1, 15)
 @pytest.fixture
 def one_day_fast(church: Church) -> Fast:
     """A fast whose only day is the Los Angeles date: ongoing there, over in UTC."""
-    return fast_in(church, dates=[LA_DATE], name="Vigil")
+    return make_fast(church=church, dates=[LA_DATE], name="Vigil")
 
 
 LA_VIEW = {
@@ -316,7 +325,7 @@ def test_time_zone_also_sets_today_in_the_list(
 def test_unknown_time_zone_is_400(
     client_for: Client, member: User, church: Church, tz: str, path: str
 ) -> None:
-    fast = fast_in(church, start=dt.date(2026, 3, 10), days=1)
+    fast = make_fast(church=church, start=dt.date(2026, 3, 10), days=1)
     url = path.format(fast=fast.pk)
 
     response = client_for(member).get(url, {"tz": tz})
@@ -325,19 +334,21 @@ def test_unknown_time_zone_is_400(
 
 
 def test_known_time_zone_names_are_accepted(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=dt.date(2026, 3, 10), days=1)
+    fast = make_fast(church=church, start=dt.date(2026, 3, 10), days=1)
     for tz in ("Asia/Yerevan", "Europe/Paris", "UTC", "America/New_York"):
         assert detail(api_client, fast, tz=tz)["id"] == fast.pk
 
 
 def test_other_church_name_is_shown(api_client: APIClient) -> None:
-    other = ChurchFactory(name="Other church")
-    fast = fast_in(other, start=dt.date(2026, 3, 10), days=1)
+    other = make_church(name="Other church")
+    fast = make_fast(church=other, start=dt.date(2026, 3, 10), days=1)
     assert detail(api_client, fast)["church"] == {"id": other.pk, "name": "Other church"}
 
 
 def test_date_fields_use_iso_format(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=dt.date(2026, 3, 10), days=1, culmination_feast_date=TOMORROW)
+    fast = make_fast(
+        church=church, start=dt.date(2026, 3, 10), days=1, culmination_feast_date=TOMORROW
+    )
     body = detail(api_client, fast)
     assert body["start_date"] == iso(0)
     assert body["culmination_feast_date"] == iso(1)

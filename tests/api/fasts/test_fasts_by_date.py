@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 
 from hub.models import Church
 from hub.services.memberships import fast_join
-from tests.api.fasts.conftest import FAST_KEYS, day, detail_of, error_body, fast_in, iso, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import day, iso
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.responses import FAST_KEYS, detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,10 @@ def ids(body: dict) -> list[int]:
 
 
 def test_by_date_defaults_to_today(api_client: APIClient, church: Church) -> None:
-    today = fast_in(church, start=day(-2), days=5, name="ongoing")
-    fast_in(church, dates=[day(-1), day(1)], name="skips today")
-    fast_in(church, start=day(1), days=3, name="tomorrow")
-    fast_in(ChurchFactory(name="Elsewhere"), start=day(0), days=1)
+    today = make_fast(church=church, start=day(-2), days=5, name="ongoing")
+    make_fast(church=church, dates=[day(-1), day(1)], name="skips today")
+    make_fast(church=church, start=day(1), days=3, name="tomorrow")
+    make_fast(church=make_church(name="Elsewhere"), start=day(0), days=1)
 
     body = ok(api_client.get(BY_DATE, {"church_id": church.pk}))
 
@@ -42,9 +43,9 @@ def test_by_date_defaults_to_today(api_client: APIClient, church: Church) -> Non
 def test_by_date_counts_day_numbers_up_to_the_requested_date(
     api_client: APIClient, church: Church
 ) -> None:
-    fast = fast_in(church, start=day(-2), days=7, name="Week")
+    fast = make_fast(church=church, start=day(-2), days=7, name="Week")
 
-    body = ok(api_client.get(BY_DATE, {"church_id": church.pk, "date": iso(2)}))
+    body = ok(api_client.get(BY_DATE, {"church_id": str(church.pk), "date": iso(2)}))
 
     (item,) = body["results"]
     assert item["id"] == fast.pk
@@ -54,32 +55,32 @@ def test_by_date_counts_day_numbers_up_to_the_requested_date(
     assert item["has_passed"] is False
     assert item["countdown"] == "<span class='days_to_finish'>5</span> days until the end of Week"
 
-    past = ok(api_client.get(BY_DATE, {"church_id": church.pk, "date": iso(-2)}))
+    past = ok(api_client.get(BY_DATE, {"church_id": str(church.pk), "date": iso(-2)}))
     assert past["results"][0]["current_day_number"] == 1
 
 
 def test_by_date_day_number_of_a_weekly_fast(api_client: APIClient, church: Church) -> None:
-    fast_in(church, dates=[day(-14), day(-7), day(0), day(7), day(14)])
+    make_fast(church=church, dates=[day(-14), day(-7), day(0), day(7), day(14)])
 
-    body = ok(api_client.get(BY_DATE, {"church_id": church.pk, "date": iso(7)}))
+    body = ok(api_client.get(BY_DATE, {"church_id": str(church.pk), "date": iso(7)}))
 
     assert body["results"][0]["current_day_number"] == 4
 
 
 def test_by_date_on_a_date_without_fasts(api_client: APIClient, church: Church) -> None:
-    fast_in(church, dates=[day(-1), day(1)])
-    body = ok(api_client.get(BY_DATE, {"church_id": church.pk, "date": iso(0)}))
+    make_fast(church=church, dates=[day(-1), day(1)])
+    body = ok(api_client.get(BY_DATE, {"church_id": str(church.pk), "date": iso(0)}))
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 def test_by_date_joined_and_church_of_the_caller(
     client_for: Client, church: Church, member: User
 ) -> None:
-    first = fast_in(church, start=day(0), days=1, name="a")
-    second = fast_in(church, start=day(-1), days=2, name="b")
+    first = make_fast(church=church, start=day(0), days=1, name="a")
+    second = make_fast(church=church, start=day(-1), days=2, name="b")
     fast_join(profile=member.profile, fast_id=first.pk)
-    other_church = ChurchFactory(name="Elsewhere")
-    fast_in(other_church, start=day(0), days=1)
+    other_church = make_church(name="Elsewhere")
+    make_fast(church=other_church, start=day(0), days=1)
 
     body = ok(client_for(member).get(BY_DATE, {"church_id": other_church.pk}))
 
@@ -107,7 +108,7 @@ def test_by_date_church_context_errors(client_for: Client, api_client: APIClient
 def test_malformed_date_is_400(
     api_client: APIClient, church: Church, path: str, value: str
 ) -> None:
-    assert detail_of(api_client.get(path, {"church_id": church.pk, "date": value}))
+    assert detail_of(api_client.get(path, {"church_id": str(church.pk), "date": value}))
 
 
 # --- Pagination ---------------------------------------------------------------------------------
@@ -116,7 +117,8 @@ def test_malformed_date_is_400(
 @pytest.fixture
 def twelve_fasts(church: Church) -> list[int]:
     return [
-        fast_in(church, start=day(-12 + i), days=13 - i, name=f"Fast {i:02}").pk for i in range(12)
+        make_fast(church=church, start=day(-12 + i), days=13 - i, name=f"Fast {i:02}").pk
+        for i in range(12)
     ]
 
 
@@ -146,7 +148,7 @@ def test_page_number_pagination(
 def test_invalid_page_is_404(
     api_client: APIClient, church: Church, twelve_fasts: list[int], page: str
 ) -> None:
-    response = api_client.get(BY_DATE, {"church_id": church.pk, "page": page})
+    response = api_client.get(BY_DATE, {"church_id": str(church.pk), "page": page})
     assert error_body(response, 404) == {"detail": "Invalid page.", "code": "invalid_page"}
 
 
@@ -165,17 +167,23 @@ def test_by_feast_date_requires_the_date(api_client: APIClient, church: Church) 
 def test_by_feast_date_finds_the_fast_of_that_feast(
     client_for: Client, church: Church, member: User
 ) -> None:
-    lent = fast_in(
-        church,
+    lent = make_fast(
+        church=church,
         start=day(-40),
         days=48,
         name="Great Lent",
         culmination_feast="Easter",
         culmination_feast_date=day(10),
     )
-    fast_in(church, start=day(0), days=3, culmination_feast="Other", culmination_feast_date=day(11))
-    fast_in(
-        ChurchFactory(name="Elsewhere"),
+    make_fast(
+        church=church,
+        start=day(0),
+        days=3,
+        culmination_feast="Other",
+        culmination_feast_date=day(11),
+    )
+    make_fast(
+        church=make_church(name="Elsewhere"),
         start=day(0),
         days=3,
         culmination_feast="Easter",
@@ -200,9 +208,9 @@ def test_by_feast_date_finds_the_fast_of_that_feast(
 
 
 def test_by_feast_date_church_context(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=day(0), days=2, culmination_feast_date=day(2))
+    fast = make_fast(church=church, start=day(0), days=2, culmination_feast_date=day(2))
     assert detail_of(api_client.get(BY_FEAST, {"date": iso(2)})) == (
         "church_id query parameter is required."
     )
-    body = ok(api_client.get(BY_FEAST, {"date": iso(2), "church_id": church.pk}))
+    body = ok(api_client.get(BY_FEAST, {"date": iso(2), "church_id": str(church.pk)}))
     assert ids(body) == [fast.pk]

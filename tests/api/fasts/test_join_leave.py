@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 
 from hub.models import Church, Fast, Membership
 from hub.services.memberships import fast_join
-from tests.api.fasts.conftest import day, detail_of, error_body, fast_in, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import day
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.responses import detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ LEAVE = "/api/fasts/leave/"
 
 @pytest.fixture
 def fast(church: Church) -> Fast:
-    return fast_in(church, start=day(-1), days=5, name="Lent")
+    return make_fast(church=church, start=day(-1), days=5, name="Lent")
 
 
 def send(client: APIClient, method: str, url: str, body: Any) -> Any:
@@ -64,7 +65,7 @@ def test_participant_count_is_exact_with_several_members(
 
 
 def test_a_fast_of_another_church_may_be_joined(client_for: Client, member: User) -> None:
-    elsewhere = fast_in(ChurchFactory(name="Elsewhere"), start=day(0), days=1)
+    elsewhere = make_fast(church=make_church(name="Elsewhere"), start=day(0), days=1)
     assert ok(send(client_for(member), "put", JOIN, {"fast_id": elsewhere.pk})) == {}
     assert participant_count(elsewhere) == 1
 

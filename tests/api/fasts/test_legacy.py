@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 
 from hub.models import Church
 from hub.services.memberships import fast_join
-from tests.api.fasts.conftest import FAST_KEYS, day, detail_of, fast_in, frozen_at, ok
-from tests.support.factories import ChurchFactory, make_user
+from tests.support.clock import day, frozen_at
+from tests.support.factories import make_church, make_fast, make_user
+from tests.support.responses import FAST_KEYS, detail_of, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,10 @@ def compact(offset: int) -> str:
 
 
 def test_church_fast_on_a_date(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, start=day(3), days=4, name="Later")
-    fast_in(ChurchFactory(name="Elsewhere"), start=day(3), days=4)
+    fast = make_fast(church=church, start=day(3), days=4, name="Later")
+    make_fast(church=make_church(name="Elsewhere"), start=day(3), days=4)
 
-    body = ok(api_client.get("/api/fast/", {"church_id": church.pk, "date": compact(4)}))
+    body = ok(api_client.get("/api/fast/", {"church_id": str(church.pk), "date": compact(4)}))
 
     assert list(body) == FAST_KEYS
     assert body["id"] == fast.pk
@@ -45,8 +46,8 @@ def test_church_fast_on_a_date(api_client: APIClient, church: Church) -> None:
 
 
 def test_church_fast_defaults_to_today(api_client: APIClient, church: Church) -> None:
-    fast_in(church, start=day(1), days=4, name="Tomorrow")
-    today = fast_in(church, start=day(-1), days=2, name="Today")
+    make_fast(church=church, start=day(1), days=4, name="Tomorrow")
+    today = make_fast(church=church, start=day(-1), days=2, name="Today")
 
     body = ok(api_client.get("/api/fast/", {"church_id": church.pk}))
 
@@ -54,29 +55,31 @@ def test_church_fast_defaults_to_today(api_client: APIClient, church: Church) ->
 
 
 def test_default_date_follows_the_time_zone(api_client: APIClient, church: Church) -> None:
-    fast = fast_in(church, dates=[dt.date(2026, 1, 15)])
+    fast = make_fast(church=church, dates=[dt.date(2026, 1, 15)])
     moment = dt.datetime(2026, 1, 16, 7, 30, tzinfo=dt.UTC)  # 23:30 on the 15th in Los Angeles
     with frozen_at(moment):
-        la = ok(api_client.get("/api/fast/", {"church_id": church.pk, "tz": "America/Los_Angeles"}))
+        la = ok(
+            api_client.get("/api/fast/", {"church_id": str(church.pk), "tz": "America/Los_Angeles"})
+        )
         utc = ok(api_client.get("/api/fast/", {"church_id": church.pk}))
     assert la["id"] == fast.pk
     assert utc == STUB
 
 
 def test_highest_id_when_several(api_client: APIClient, church: Church) -> None:
-    fast_in(church, start=day(-5), days=10, name="first")
-    second = fast_in(church, start=day(0), days=1, name="second")
-    fast_in(church, start=day(-3), days=2, name="third, ended yesterday")
+    make_fast(church=church, start=day(-5), days=10, name="first")
+    second = make_fast(church=church, start=day(0), days=1, name="second")
+    make_fast(church=church, start=day(-3), days=2, name="third, ended yesterday")
 
-    body = ok(api_client.get("/api/fast/", {"church_id": church.pk, "date": compact(0)}))
+    body = ok(api_client.get("/api/fast/", {"church_id": str(church.pk), "date": compact(0)}))
 
     assert body["id"] == second.pk
 
 
 def test_stub_when_no_fast(api_client: APIClient, church: Church) -> None:
-    fast_in(church, dates=[day(-1), day(1)])
+    make_fast(church=church, dates=[day(-1), day(1)])
 
-    body = ok(api_client.get("/api/fast/", {"church_id": church.pk, "date": compact(0)}))
+    body = ok(api_client.get("/api/fast/", {"church_id": str(church.pk), "date": compact(0)}))
 
     assert body == STUB
     assert list(body) == list(STUB)
@@ -90,7 +93,7 @@ def test_stub_when_no_fast(api_client: APIClient, church: Church) -> None:
 def test_malformed_date_is_400(
     client_for: Client, api_client: APIClient, church: Church, path: str, value: str
 ) -> None:
-    assert detail_of(api_client.get(path, {"church_id": church.pk, "date": value}))
+    assert detail_of(api_client.get(path, {"church_id": str(church.pk), "date": value}))
     member = make_user(church=church)
     assert detail_of(client_for(member).get(path, {"date": value}))
 
@@ -100,7 +103,7 @@ def test_iso_and_compact_dates_name_the_same_day(
     client_for: Client, church: Church, path: str
 ) -> None:
     member = make_user(church=church)
-    fast = fast_in(church, dates=[day(2)])
+    fast = make_fast(church=church, dates=[day(2)])
     fast_join(profile=member.profile, fast_id=fast.pk)
     client = client_for(member)
     compact_answer = ok(client.get(path, {"date": compact(2)}))
@@ -121,9 +124,9 @@ def test_anonymous_church_context(api_client: APIClient, path: str) -> None:
 def test_church_fast_for_an_authenticated_caller_uses_their_church(
     client_for: Client, church: Church, member: User
 ) -> None:
-    mine = fast_in(church, start=day(0), days=1)
-    other_church = ChurchFactory(name="Elsewhere")
-    fast_in(other_church, start=day(0), days=1)
+    mine = make_fast(church=church, start=day(0), days=1)
+    other_church = make_church(name="Elsewhere")
+    make_fast(church=other_church, start=day(0), days=1)
     fast_join(profile=member.profile, fast_id=mine.pk)
 
     body = ok(client_for(member).get("/api/fast/", {"church_id": other_church.pk}))
@@ -138,23 +141,23 @@ def test_church_fast_for_an_authenticated_caller_uses_their_church(
 def test_anonymous_user_fasts_behaves_like_church_fast(
     api_client: APIClient, church: Church
 ) -> None:
-    fast = fast_in(church, start=day(0), days=2)
+    fast = make_fast(church=church, start=day(0), days=2)
 
-    params = {"church_id": church.pk, "date": compact(1)}
+    params = {"church_id": str(church.pk), "date": compact(1)}
     body = ok(api_client.get("/api/user/fasts/", params))
 
     assert body == ok(api_client.get("/api/fast/", params))
     assert body["id"] == fast.pk
-    none = {"church_id": church.pk, "date": compact(5)}
+    none = {"church_id": str(church.pk), "date": compact(5)}
     assert ok(api_client.get("/api/user/fasts/", none)) == STUB
 
 
 def test_user_fasts_returns_only_a_joined_fast_of_their_church(
     client_for: Client, church: Church, member: User
 ) -> None:
-    joined = fast_in(church, start=day(-2), days=5, name="joined")
-    fast_in(church, start=day(0), days=1, name="not joined, higher id")
-    elsewhere = fast_in(ChurchFactory(name="Elsewhere"), start=day(0), days=1)
+    joined = make_fast(church=church, start=day(-2), days=5, name="joined")
+    make_fast(church=church, start=day(0), days=1, name="not joined, higher id")
+    elsewhere = make_fast(church=make_church(name="Elsewhere"), start=day(0), days=1)
     fast_join(profile=member.profile, fast_id=joined.pk)
     fast_join(profile=member.profile, fast_id=elsewhere.pk)
     client = client_for(member)
@@ -169,8 +172,8 @@ def test_user_fasts_returns_only_a_joined_fast_of_their_church(
 
 
 def test_user_fasts_stub_when_not_joined(client_for: Client, church: Church, member: User) -> None:
-    fast_in(church, start=day(0), days=1)
-    elsewhere = fast_in(ChurchFactory(name="Elsewhere"), start=day(0), days=1)
+    make_fast(church=church, start=day(0), days=1)
+    elsewhere = make_fast(church=make_church(name="Elsewhere"), start=day(0), days=1)
     fast_join(profile=member.profile, fast_id=elsewhere.pk)
 
     body = ok(client_for(member).get("/api/user/fasts/", {"date": compact(0)}))

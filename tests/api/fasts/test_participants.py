@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -11,8 +12,9 @@ from rest_framework.test import APIClient
 from hub.models import Church, Fast, Profile
 from hub.services.memberships import fast_join, memberships_bulk_join
 from hub.testing import accounts_bulk_create
-from tests.api.fasts.conftest import NOW, day, detail_of, error_body, fast_in, ok
-from tests.support.factories import make_user
+from tests.support.clock import NOW, day
+from tests.support.factories import PASSWORD, make_fast, make_user
+from tests.support.responses import detail_of, error_body, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +25,16 @@ PARTICIPANT_KEYS = ["id", "name", "profile_image", "thumbnail", "location", "abb
 
 @pytest.fixture
 def fast(church: Church) -> Fast:
-    return fast_in(church, start=day(0), days=3)
+    return make_fast(church=church, start=day(0), days=3)
 
 
-def plain(client: APIClient, fast: Fast, **params: object) -> list[dict]:
+def plain(client: APIClient, fast: Fast, **params: Any) -> list[dict]:
     body = ok(client.get(f"/api/fasts/{fast.pk}/participants/", params))
     assert isinstance(body, list)
     return body
 
 
-def paginated(client: APIClient, fast: Fast, **params: object) -> dict:
+def paginated(client: APIClient, fast: Fast, **params: Any) -> dict:
     body = ok(client.get(f"/api/fasts/{fast.pk}/participants/paginated/", params))
     assert list(body) == ["count", "next", "previous", "results"]
     return body
@@ -51,7 +53,7 @@ def many_participants(church: Church, fast: Fast, n: int) -> list[int]:
     """``n`` participants, oldest account first; returns their profile ids in that order."""
     profile_ids = accounts_bulk_create(
         emails=[f"bulk{i}@example.org" for i in range(n)],
-        password_hash=make_password("a-strong-Passw0rd!"),
+        password_hash=make_password(PASSWORD),
         newest_joined=NOW - dt.timedelta(days=1),
         spacing=dt.timedelta(days=1),
     )

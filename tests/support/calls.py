@@ -2,8 +2,8 @@
 shared catalogue's reads (tests.support.catalogue, also the benchmark's), and the writes.
 
 ``prepare(world)`` does any setup outside the measured request (issuing a refresh token,
-a reset token) and returns what to send. ``test_every_url_is_measured`` fails when a URL
-name of the API has no entry here or no budget in hub.api.budgets.
+a reset token) and returns what to send. tests/performance/test_query_budgets.py fails when a
+URL name of the API has no entry here or no budget in hub.api.budgets.
 """
 
 from collections.abc import Callable
@@ -17,8 +17,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from tests.performance.worlds import PASSWORD, World, png_bytes
 from tests.support.catalogue import ANONYMOUS_READS, READS, Read
+from tests.support.factories import PASSWORD
+from tests.support.images import image_bytes
+from tests.support.worlds import World
 
 
 @dataclass
@@ -69,7 +71,9 @@ def _logout(world: World) -> Call:
 
 
 def _image(world: World) -> Call:
-    upload = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
+    upload = SimpleUploadedFile(
+        "me.png", image_bytes("PNG", size=(64, 64)), content_type="image/png"
+    )
     return Call(
         "put", reverse("profile-image-upload"), {"profile_image": upload}, format="multipart"
     )

@@ -1,4 +1,5 @@
-"""Data sets for the cost tests, built with bulk inserts so large ones stay quick.
+"""Data sets for the cost tests (and any test that needs a realistic world), built with bulk
+inserts so large ones stay quick.
 
 A world has one church, a "heavy" user joined to F fasts of D days, one "target" fast with P
 participants, and N fasts of the church inside the default list range. Days and memberships go
@@ -6,20 +7,16 @@ through the set-based services; the database keeps every stored value (migration
 """
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.utils import timezone
-from PIL import Image
 
 from hub.models import Church, Fast
 from hub.services.fasts import fast_days_add
 from hub.services.memberships import memberships_bulk_join
 from hub.testing import accounts_bulk_create
-from tests.support.factories import ChurchFactory, make_user
-
-PASSWORD = "a-strong-Passw0rd!"
+from tests.support.factories import make_church, make_user
 
 
 @dataclass
@@ -56,7 +53,7 @@ def _fasts_with_days(
     fasts = Fast.objects.bulk_create(
         [Fast(name=f"{tag} {i}", church=church, description="d") for i in range(count)]
     )
-    rows = []
+    rows: list[tuple[int, dt.date]] = []
     for i, fast in enumerate(fasts):
         start = today + dt.timedelta(days=(i % 30) * 10 - 150 - days // 2)
         rows.extend((fast.pk, start + dt.timedelta(days=d)) for d in range(days))
@@ -84,10 +81,8 @@ def build_world(
     fasts_in_range: int = 1,
 ) -> World:
     today = timezone.now().date()
-    church = ChurchFactory()
+    church = make_church()
     user = make_user(church=church, name="Heavy User")
-    user.set_password(PASSWORD)
-    user.save()
     joined = _fasts_with_days(
         church, count=fasts_per_user, days=days_per_fast, today=today, tag="Joined"
     )
@@ -100,9 +95,3 @@ def build_world(
     spare = _fasts_with_days(church, count=1, days=3, today=today, tag="Spare")[0]
     target.refresh_from_db()
     return World(church=church, user=user, target=target, spare=spare, today=today)
-
-
-def png_bytes(size: int = 64) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (size, size), (200, 30, 30)).save(buffer, format="PNG")
-    return buffer.getvalue()

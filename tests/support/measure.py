@@ -6,24 +6,24 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.sql import compiler as sql_compiler
 from django.test.utils import CaptureQueriesContext
-from rest_framework.response import Response
 from rest_framework.test import APIClient
 
-from tests.conftest import bearer_for
-from tests.performance.catalogue import Call
-from tests.performance.worlds import World
+from tests.support.auth import client_for
+from tests.support.calls import Call
+from tests.support.worlds import World
 
 CACHE_OPERATIONS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr")
 
 
 @dataclass
 class Measured:
-    response: Response
+    response: Any  # the test client's response (with .json())
     queries: int
     sql: list[str]
     cache_ops: Counter[str]
@@ -38,8 +38,8 @@ def counting_cache_operations() -> Iterator[Counter[str]]:
     backend = cache._connections[cache._alias]  # type: ignore[attr-defined]
     originals = {name: getattr(backend, name) for name in CACHE_OPERATIONS}
 
-    def wrap(name: str):  # type: ignore[no-untyped-def]
-        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrap(name: str):
+        def counted(*args, **kwargs):
             counts[name] += 1
             return originals[name](*args, **kwargs)
 
@@ -69,8 +69,8 @@ def counting_compilations() -> Iterator[list[str]]:
     compiled: list[str] = []
     originals = {cls: cls.__dict__["as_sql"] for cls in COMPILERS}
 
-    def wrap(cls: type, original):  # type: ignore[no-untyped-def]
-        def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrap(cls: type, original):
+        def counted(self, *args, **kwargs):
             if type(self).as_sql is counted:  # a subclass's call through super() counts once
                 compiled.append(type(self).__name__)
             return original(self, *args, **kwargs)
@@ -87,10 +87,7 @@ def counting_compilations() -> Iterator[list[str]]:
 
 
 def client_for_call(world: World, call: Call) -> APIClient:
-    client = APIClient()
-    if call.authenticated:
-        client.credentials(HTTP_AUTHORIZATION=bearer_for(world.user))
-    return client
+    return client_for(world.user) if call.authenticated else APIClient()
 
 
 def send(world: World, call: Call, *, cold: bool = True, trace_memory: bool = False) -> Measured:
